@@ -1,0 +1,71 @@
+"""Mixed です・ます and である in one document.
+
+Each sentence's closing predicate is classed as polite (です, ます, でした, ません …) or
+plain (である, だ, であった, だった …); other endings (体言止め, a bare verb) count for
+neither.  Headings are ignored, and list items are counted apart from body text
+(lists are often terse).  In each part the minority style is reported.
+"""
+from __future__ import annotations
+
+from ..document import Hit
+from ..matching import render
+
+SKIP_POS = ("補助記号", "空白", "記号")
+FINAL_PARTICLES = ("終助詞",)
+
+
+def _ending(s) -> tuple[str, int, int] | None:
+    toks = [t for t in s.tokens if t.pos[0] not in SKIP_POS]
+    while toks and toks[-1].pos[1] in FINAL_PARTICLES:
+        toks.pop()
+    if not toks:
+        return None
+    # walk back over auxiliaries that follow the style marker (た, う, ない …)
+    i = len(toks) - 1
+    while i >= 0 and toks[i].pos[0] == "助動詞":
+        t = toks[i]
+        if t.pos[4].startswith(("助動詞-デス", "助動詞-マス")):
+            return "polite", t.begin, toks[-1].end
+        if t.pos[4].startswith("助動詞-ダ"):
+            if t.surface == "で" and i + 1 < len(toks) and toks[i + 1].dictionary in ("ある", "有る"):
+                return "plain", t.begin, toks[-1].end
+            if t.surface in ("だ", "だっ", "だろ"):
+                return "plain", t.begin, toks[-1].end
+            return None
+        i -= 1
+    # である: で (助動詞-ダ) + ある (動詞) [+ た / う]
+    j = len(toks) - 1
+    while j >= 0 and toks[j].pos[0] == "助動詞":
+        j -= 1
+    if j >= 1 and toks[j].dictionary in ("ある", "有る") and toks[j - 1].surface == "で" and toks[j - 1].pos[0] == "助動詞":
+        return "plain", toks[j - 1].begin, toks[-1].end
+    return None
+
+
+class MixedStyle:
+    def __init__(self, min_count: int = 1):
+        self.min_count = min_count
+
+    def check(self, doc, rule):
+        parts: dict[str, dict[str, list]] = {}
+        for s in doc.sentences:
+            if s.kind in ("heading", "table_cell"):
+                continue
+            e = _ending(s)
+            if e is None:
+                continue
+            part = "list" if s.kind == "list_item" else "body"
+            parts.setdefault(part, {"polite": [], "plain": []})[e[0]].append((s, e[1], e[2]))
+        for part, styles in parts.items():
+            polite, plain = styles["polite"], styles["plain"]
+            if not polite or not plain:
+                continue
+            if len(polite) >= len(plain):
+                dominant, minority, minority_uses = "です・ます", "である", plain
+                if len(plain) < self.min_count:
+                    continue
+            else:
+                dominant, minority, minority_uses = "である", "です・ます", polite
+            for s, b, e in minority_uses:
+                yield Hit(s, b, e, render(rule.message, match=s.text[b:e], dominant=dominant,
+                                          minority=minority, polite=len(polite), plain=len(plain)))

@@ -1,0 +1,49 @@
+"""ら抜き言葉: 見れる, 来れる, 食べれる.
+
+Sudachi gives 見れる and the correct 帰れる the same shape (one 下一段-ラ行 verb token),
+so the decision comes from the base verb: a potential form built on a 一段 verb or on
+来る needs られる.  帰る is 五段, so 帰れる is right.
+"""
+from __future__ import annotations
+
+import functools
+
+from ..document import Hit
+from ..matching import render
+from ..tokenizer import tokenize_text
+
+ICHIDAN = ("上一段", "下一段", "カ行変格")
+
+
+@functools.lru_cache(maxsize=8192)
+def _lemma(word: str) -> tuple[str, str] | None:
+    """(reading, conjugation type) of a verb written in dictionary form."""
+    toks = tokenize_text(word)
+    if len(toks) != 1 or toks[0].pos[0] != "動詞":
+        return None
+    return toks[0].reading, toks[0].pos[4]
+
+
+class RaNuki:
+    def check(self, doc, rule):
+        for s in doc.sentences:
+            for t in s.tokens:
+                if t.pos[0] != "動詞" or not t.pos[4].startswith("下一段-ラ行"):
+                    continue
+                if t.dictionary == t.normalized or not t.dictionary.endswith("れる"):
+                    continue
+                base = _lemma(t.normalized)
+                own = _lemma(t.dictionary)
+                if base is None or own is None or not base[1].startswith(ICHIDAN):
+                    continue
+                if base[1].startswith("カ行変格"):
+                    expected = base[0][:-2] + "コレル"  # 来る → 来れる (こ-れる)
+                else:
+                    expected = base[0][:-1] + "レル"
+                if own[0] != expected:
+                    continue
+                stem = t.dictionary[:-2]
+                if not t.surface.startswith(stem + "れ"):
+                    continue
+                fixed = stem + "られ" + t.surface[len(stem) + 1:]
+                yield Hit(s, t.begin, t.end, render(rule.message, match=t.surface, suggestion=fixed), [fixed])

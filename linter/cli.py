@@ -1,0 +1,154 @@
+"""Command line: parse options, call the engine, pick a reporter, choose the exit code.
+
+    jalint [PATHS...]          lint files and directories (default: .)
+    jalint rules               list every rule
+    jalint explain RULE-ID     a rule's description and examples
+"""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+
+from . import __version__
+from .document import SEVERITIES, LineIndex
+from .engine import Options, Result, lint_source
+from .errors import JalintError
+from .report import REPORTERS
+from .rules import load_rules
+from .source import expand_paths, read_file, read_stdin
+
+
+class LintByDefault(click.Group):
+    """``jalint PATHS`` means ``jalint lint PATHS`` unless PATHS starts with a command."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        """Usage errors too are one line on stderr with exit code 2."""
+        try:
+            rv = super().main(args=args, prog_name=prog_name or "jalint", standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see 'jalint {exc.ctx.info_name if exc.ctx and exc.ctx.parent else ''} --help')".replace("  ", " ")
+            _fail(f"{exc.format_message()}{hint}")
+        except click.exceptions.Abort:
+            sys.exit(130)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message())
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["lint", *args]
+        return super().parse_args(ctx, args)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"jalint: {message}", err=True)
+    sys.exit(2)
+
+
+def _guard(fn):
+    """Every error the user can cause is one line on stderr and exit code 2."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except JalintError as exc:
+            _fail(str(exc))
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(1)
+        except KeyboardInterrupt:
+            sys.exit(130)
+        except Exception as exc:  # a bug: still one line, unless debugging
+            if os.environ.get("JALINT_DEBUG"):
+                traceback.print_exc()
+            _fail(f"internal error: {type(exc).__name__}: {exc} (set JALINT_DEBUG=1 for details)")
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+@click.group(cls=LintByDefault, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jalint")
+def main() -> None:
+    """jalint: Japanese proofreading and consistency linter.
+
+    Run `jalint PATHS...` to lint Markdown (.md) and text (.txt) files.
+    """
+
+
+@main.command("lint")
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+              help="Output format.")
+@click.option("--severity", type=click.Choice(list(reversed(SEVERITIES))), default="info", show_default=True,
+              help="Show findings of this severity and above.")
+@click.option("--stdin-filename", default=None, help="Name for standard input (read with '-').")
+@click.option("--rule-file", "rule_files", multiple=True, type=click.Path(), help="Extra YAML rule file (repeatable).")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@_guard
+def lint_command(paths, fmt, severity, stdin_filename, rule_files, color):
+    """Lint PATHS (files or directories; '-' for standard input)."""
+    rules = [r for r in load_rules(list(rule_files)) if r.enabled]
+    files = expand_paths(list(paths) or ["."])
+    if files.count("-") > 1:
+        raise JalintError("standard input ('-') can be given only once")
+    options = Options(min_severity=severity)
+    result = Result()
+    sources = {}
+    for path in files:
+        source = read_stdin(stdin_filename) if path == "-" else read_file(path)
+        findings = lint_source(source, rules, options)
+        result.findings.extend(findings)
+        result.files += 1
+        if findings:
+            sources[source.path] = LineIndex(source.text)
+    result.findings.sort(key=lambda f: f.sort_key())
+    if color is None:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    sys.stdout.write(REPORTERS[fmt](result, sources, color=color))
+    sys.stdout.flush()
+    sys.exit(1 if result.count("error") else 0)
+
+
+@main.command("rules")
+@click.option("--rule-file", "rule_files", multiple=True, type=click.Path(), help="Extra YAML rule file (repeatable).")
+@_guard
+def rules_command(rule_files):
+    """List every rule: id, kind, severity and a one-line description."""
+    rules = load_rules(list(rule_files))
+    width = max(len(r.id) for r in rules)
+    for r in sorted(rules, key=lambda r: r.id):
+        click.echo(f"{r.id:<{width}}  {r.kind:<12} {r.severity:<7}  {r.summary}")
+    click.echo(f"{len(rules)} rules")
+
+
+@main.command("explain")
+@click.argument("rule_id")
+@click.option("--rule-file", "rule_files", multiple=True, type=click.Path(), help="Extra YAML rule file (repeatable).")
+@_guard
+def explain_command(rule_id, rule_files):
+    """Print a rule's description and examples."""
+    rules = {r.id: r for r in load_rules(list(rule_files))}
+    rule = rules.get(rule_id)
+    if rule is None:
+        close = [r for r in rules if rule_id in r]
+        hint = f" (did you mean {', '.join(sorted(close)[:5])}?)" if close else " (see `jalint rules`)"
+        raise JalintError(f"unknown rule {rule_id!r}{hint}")
+    click.echo(f"{rule.id}  ({rule.kind}, {rule.severity}{', fixable' if rule.fixable else ''})")
+    click.echo(f"defined at {rule.source}")
+    click.echo("")
+    click.echo(rule.description or rule.message)
+    click.echo("")
+    click.echo("Flagged:")
+    for ex in rule.bad:
+        click.echo(f"  ✗ {ex.text}" + (f"  → {ex.suggestion}" if ex.suggestion else ""))
+    if rule.good:
+        click.echo("Not flagged:")
+        for ex in rule.good:
+            click.echo(f"  ✓ {ex.text}")

@@ -1,0 +1,161 @@
+"""Plain data classes that flow through the linter.
+
+source text ─► ProseBlock (prose with an offset map) ─► Sentence ─► Token
+rules ─► Finding
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+@dataclass(slots=True)
+class ProseBlock:
+    """One block of prose (a heading, a paragraph, a list item, a table cell …).
+
+    ``text`` is the prose as the tokenizer should see it: markup removed, soft line
+    breaks joined.  ``starts[i]`` / ``ends[i]`` give the half-open range of the
+    original text (after the BOM) that ``text[i]`` stands for.  A real character
+    stands for itself (``ends[i] == starts[i] + 1``); a placeholder (for inline code
+    or a URL) stands for the whole masked span; a space inserted for a soft line
+    break stands for the line break.
+    """
+
+    kind: str  # "heading" | "paragraph" | "list_item" | "table_cell" | "text"
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    def span(self, begin: int, end: int) -> tuple[int, int]:
+        """Map a half-open range of ``text`` to a half-open range of the original."""
+        if end <= begin:
+            pos = self.starts[begin] if begin < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return pos, pos
+        return self.starts[begin], self.ends[end - 1]
+
+
+# Placeholder character the extractors put where inline code or a URL was: it is a
+# symbol for the tokenizer, so words around it are neither glued nor split oddly.
+PLACEHOLDER = "\uFFFC"  # OBJECT REPLACEMENT CHARACTER
+
+
+@dataclass(slots=True)
+class Token:
+    surface: str
+    pos: tuple[str, ...]
+    normalized: str
+    dictionary: str
+    reading: str
+    begin: int  # offset in the sentence text
+    end: int
+
+    @property
+    def pos_str(self) -> str:
+        return ",".join(self.pos)
+
+
+@dataclass(slots=True)
+class Sentence:
+    text: str
+    block: ProseBlock
+    offset: int  # offset of text[0] inside block.text
+    index: int  # running number of the sentence inside the document
+    tokens: list[Token] = field(default_factory=list)
+    _bounds: tuple[frozenset, frozenset] | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.block.kind
+
+    def token_bounds(self) -> tuple[frozenset, frozenset]:
+        """(offsets where a token begins, offsets where a token ends)."""
+        if self._bounds is None:
+            self._bounds = (
+                frozenset(t.begin for t in self.tokens),
+                frozenset(t.end for t in self.tokens),
+            )
+        return self._bounds
+
+    def span(self, begin: int, end: int) -> tuple[int, int]:
+        """Map a range of this sentence's text to a range of the original text."""
+        return self.block.span(self.offset + begin, self.offset + end)
+
+
+class LineIndex:
+    """Turns offsets of the original text into 1-based (line, column) pairs.
+
+    Columns count Unicode code points; ``\\r\\n``, ``\\n`` and ``\\r`` all end a line.
+    """
+
+    def __init__(self, text: str):
+        starts = [0]
+        i = 0
+        n = len(text)
+        while i < n:
+            c = text[i]
+            if c == "\n":
+                starts.append(i + 1)
+            elif c == "\r":
+                if i + 1 < n and text[i + 1] == "\n":
+                    i += 1
+                starts.append(i + 1)
+            i += 1
+        self.starts = starts
+        self.text = text
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+
+@dataclass(slots=True)
+class Document:
+    path: str  # as the user gave it
+    text: str  # original text, BOM removed
+    blocks: list[ProseBlock]
+    sentences: list[Sentence] = field(default_factory=list)
+    lines: LineIndex | None = None
+
+    def __post_init__(self) -> None:
+        if self.lines is None:
+            self.lines = LineIndex(self.text)
+
+
+@dataclass(slots=True)
+class Hit:
+    """What a rule kind reports: a range of one sentence's text."""
+
+    sentence: Sentence
+    begin: int
+    end: int
+    message: str
+    suggestions: list[str] = field(default_factory=list)
+    related: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Finding:
+    path: str
+    start: int  # offsets in the original text (half-open)
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    severity: str
+    rule: str
+    message: str
+    suggestions: list[str]
+    rule_source: str
+    matched: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule, self.end_line, self.end_column)

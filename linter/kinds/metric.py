@@ -1,0 +1,78 @@
+"""Per-sentence counts with a threshold::
+
+    kind: metric
+    measure: characters      # characters | commas | kanji_run
+    max: 100
+    blocks: [paragraph, list_item]   # optional: which block kinds to measure
+
+The message may use {value} and {max}.
+"""
+from __future__ import annotations
+
+import re
+
+from ..document import Hit
+from ..matching import PatternError, render
+
+KEYS = {"measure", "max", "blocks", "commas"}
+BLOCK_KINDS = {"heading", "paragraph", "list_item", "table_cell", "text"}
+KANJI_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF々〆ヵヶ]+")
+
+
+def _characters(s, limit):
+    n = sum(1 for c in s.text if not c.isspace())
+    if n > limit:
+        yield 0, len(s.text), n
+
+
+def _commas(chars):
+    def measure(s, limit):
+        positions = [i for i, c in enumerate(s.text) if c in chars]
+        if len(positions) > limit:
+            p = positions[limit]
+            yield p, p + 1, len(positions)
+
+    return measure
+
+
+def _kanji_run(s, limit):
+    for m in KANJI_RUN.finditer(s.text):
+        if m.end() - m.start() > limit:
+            yield m.start(), m.end(), m.end() - m.start()
+
+
+class Metric:
+    def __init__(self, spec: dict):
+        measure = spec.get("measure")
+        limit = spec.get("max")
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise PatternError("max", "'max' must be a non-negative integer")
+        self.max = limit
+        if measure == "characters":
+            self.measure = _characters
+        elif measure == "commas":
+            chars = spec.get("commas", "、，")
+            if not isinstance(chars, str) or not chars:
+                raise PatternError("commas", "'commas' must be a string of comma characters")
+            self.measure = _commas(set(chars))
+        elif measure == "kanji_run":
+            self.measure = _kanji_run
+        else:
+            raise PatternError("measure", "'measure' must be characters, commas or kanji_run")
+        blocks = spec.get("blocks")
+        if blocks is not None:
+            if not isinstance(blocks, list) or not set(blocks) <= BLOCK_KINDS:
+                raise PatternError("blocks", f"'blocks' must be a list of {', '.join(sorted(BLOCK_KINDS))}")
+            blocks = set(blocks)
+        self.blocks = blocks
+
+    def check(self, doc, rule):
+        for s in doc.sentences:
+            if self.blocks is not None and s.kind not in self.blocks:
+                continue
+            for begin, end, value in self.measure(s, self.max):
+                yield Hit(s, begin, end, render(rule.message, value=value, max=self.max))
+
+
+def compile(spec: dict) -> Metric:
+    return Metric(spec)

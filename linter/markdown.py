@@ -1,0 +1,561 @@
+"""Markdown source → prose blocks with an exact offset map.
+
+markdown-it-py (CommonMark + tables) finds the BLOCK structure only: its tokens carry
+line ranges (``.map``).  The prose of each block is cut out of the ORIGINAL text line by
+line (container prefixes such as ``>``, list markers and indentation are left out) and
+then run through a small inline scanner of our own, because markdown-it's inline tokens
+carry no column positions.
+
+Decisions worth knowing:
+
+* Inline code, autolinks ``<https://…>`` and bare URLs become ONE ``PLACEHOLDER`` char
+  standing for the whole masked span.  A bare URL starts at ``http://``, ``https://`` or
+  ``www.``, stops at whitespace, at the first non-ASCII char and at ``<[]` ``; trailing
+  ``?!.,:;*_~'"`` and an unbalanced ``)`` are given back to the prose (as GFM does).
+* Entities (``&amp;``, ``&#12354;``) that decode to one char become that char, standing
+  for the whole entity span; others stay literal.
+* ``<br>`` splits the block (two blocks of the same kind); other inline HTML and
+  comments are dropped.
+* Emphasis (``*``, ``_``, ``~~``) is paired leniently (a run not followed by whitespace
+  may open, one not preceded by whitespace may close; ``_`` inside a word is literal), so
+  ``**「強調」**です`` loses its markers although strict CommonMark keeps them.
+* A soft line break is dropped together with the next line's indentation; a space
+  (standing for the line break) is inserted only when the chars on both sides are
+  printable ASCII (``word\\nword`` → ``word word``; Japanese lines are simply joined).
+* Kinds: "heading", "paragraph", "list_item" (the paragraphs whose innermost container is
+  a list item), "table_cell" (one block per cell).
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
+
+from .document import PLACEHOLDER, ProseBlock
+
+# Block structure only: the inline rule is off (we scan inline markup ourselves).
+_MD = MarkdownIt("commonmark").enable("table").disable("inline")
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_SPECIAL = re.compile(r"[\\`<&\[\]!*_~\n]|(?<![A-Za-z0-9])(?:https?://|www\.)")
+_URL_BODY = re.compile(r"[^\x00-\x20\x7f-\U0010ffff<\[\]`]*")
+_AUTOLINK = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*"
+    r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*)>"
+)
+_ATTR = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:\-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_HTML = re.compile(
+    r"<[A-Za-z][A-Za-z0-9\-]*" + _ATTR + r"*\s*/?>"
+    r"|</[A-Za-z][A-Za-z0-9\-]*\s*>"
+    r"|<!---?>|<!--[\s\S]*?-->"
+    r"|<\?[\s\S]*?\?>"
+    r"|<![A-Za-z][^>]*>"
+    r"|<!\[CDATA\[[\s\S]*?\]\]>"
+)
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+class _Lines:
+    """Line table of the original text: content range and line-terminator range."""
+
+    def __init__(self, text: str):
+        self.starts: list[int] = [0]
+        self.ends: list[int] = []
+        for m in _NEWLINE.finditer(text):
+            self.ends.append(m.start())
+            self.starts.append(m.end())
+        self.ends.append(len(text))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def extract_markdown(text: str) -> list[ProseBlock]:
+    """Return the prose blocks of a Markdown document, in document order."""
+    lines = _Lines(text)
+    skip = _front_matter_lines(text, lines)
+    md_src = "\n".join(
+        "" if i < skip else text[lines.starts[i] : lines.ends[i]] for i in range(len(lines))
+    )
+    env: dict = {}
+    tokens = _MD.parse(md_src, env)
+    refs = frozenset(env.get("references", {}))
+    blocks: list[ProseBlock] = []
+    containers: list[str] = []
+    for i, tok in enumerate(tokens):
+        t = tok.type
+        if t in ("list_item_open", "blockquote_open"):
+            containers.append(t)
+        elif t in ("list_item_close", "blockquote_close"):
+            containers.pop()
+        elif t == "heading_open" and tok.map:
+            inline = tokens[i + 1]
+            if tok.markup.startswith("#"):
+                segs = _atx_segments(text, lines, tok.map[0], len(tok.markup), inline.content)
+            else:
+                segs = _paragraph_segments(text, lines, tok.map[0], tok.map[1] - 1, inline.content)
+            blocks += _scan(text, lines, segs, refs, "heading")
+        elif t == "paragraph_open" and tok.map:
+            kind = "list_item" if containers and containers[-1] == "list_item_open" else "paragraph"
+            segs = _paragraph_segments(text, lines, tok.map[0], tok.map[1], tokens[i + 1].content)
+            blocks += _scan(text, lines, segs, refs, kind)
+        elif t == "tr_open" and tok.map:
+            n_cells = 0
+            k = i + 1
+            while k < len(tokens) and tokens[k].type != "tr_close":
+                n_cells += tokens[k].type == "inline"
+                k += 1
+            for cell in _table_cells(text, lines, tok.map[0], n_cells):
+                blocks += _scan(text, lines, [cell], refs, "table_cell")
+    return blocks
+
+
+# ---------------------------------------------------------------- block helpers
+
+
+def _front_matter_lines(text: str, lines: _Lines) -> int:
+    """Number of lines taken by YAML (---) or TOML (+++) front matter at the file start."""
+    first = text[lines.starts[0] : lines.ends[0]].rstrip()
+    if first not in ("---", "+++"):
+        return 0
+    closers = ("---", "...") if first == "---" else ("+++",)
+    for i in range(1, len(lines)):
+        if text[lines.starts[i] : lines.ends[i]].rstrip() in closers:
+            return i + 1
+    return 0
+
+
+def _paragraph_segments(text: str, lines: _Lines, first: int, stop: int, content: str):
+    """(line, start, end) of each line of a paragraph-like block.
+
+    markdown-it's content is the lines with their container prefixes removed, joined by
+    newlines and stripped: each piece is a suffix of its source line (the last one
+    before trailing whitespace), so aligning from the line end gives exact offsets.
+    """
+    pieces = content.split("\n")
+    if len(pieces) != stop - first:  # should not happen; keep what aligns
+        pieces = pieces[: stop - first] + [""] * (stop - first - len(pieces))
+    segs = []
+    for k, piece in enumerate(pieces):
+        line = first + k
+        ls = lines.starts[line]
+        end = lines.ends[line]
+        if k == len(pieces) - 1:
+            end = ls + len(text[ls:end].rstrip())
+        start = end - len(piece)
+        if text[start:end] != piece:  # a partially consumed tab became spaces
+            start = end - len(piece.lstrip(" \t"))
+        segs.append((line, max(start, ls), end))
+    return segs
+
+
+def _atx_segments(text: str, lines: _Lines, line: int, level: int, content: str):
+    ls, le = lines.starts[line], lines.ends[line]
+    pos = text.find("#" * level, ls, le)
+    pos = ls if pos < 0 else pos + level
+    while pos < le and text[pos] in " \t":
+        pos += 1
+    if text[pos : pos + len(content)] != content:
+        found = text.find(content, ls, le)
+        pos = found if found >= 0 else pos
+    return [(line, pos, min(pos + len(content), le))]
+
+
+def _table_cells(text: str, lines: _Lines, line: int, n_cells: int):
+    """(line, start, end) of each cell of a table row, split on unescaped pipes."""
+    ls, le = lines.starts[line], lines.ends[line]
+    pos = ls
+    while pos < le and text[pos] in " \t>":
+        pos += 1
+    end = ls + len(text[ls:le].rstrip())
+    bounds = [pos - 1]
+    j = pos
+    while j < end:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "|":
+            bounds.append(j)
+        j += 1
+    bounds.append(end)
+    parts = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
+    if len(parts) > 1 and text[pos : pos + 1] == "|":
+        parts = parts[1:]
+    if len(parts) > 1 and bounds[-2] == end - 1:
+        parts = parts[:-1]
+    cells = []
+    for a, b in parts[:n_cells]:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            cells.append((line, a, b))
+    return cells
+
+
+# ---------------------------------------------------------------- inline scanner
+
+
+@dataclass(slots=True)
+class _Opener:
+    op: int  # index of the "[" / "![" op
+    text_start: int  # index in s just after the bracket
+    image: bool
+    active: bool = True
+
+
+def _scan(text: str, lines: _Lines, segs, refs, kind: str) -> list[ProseBlock]:
+    """Run the inline scanner over the given line segments; return the blocks."""
+    if not segs:
+        return []
+    parts: list[str] = []
+    orig: list[int] = []
+    nl_end: dict[int, int] = {}
+    for k, (line, a, b) in enumerate(segs):
+        parts.append(text[a:b])
+        orig.extend(range(a, b))
+        if k + 1 < len(segs):
+            nl_end[len(orig)] = lines.starts[line + 1]
+            parts.append("\n")
+            orig.append(lines.ends[line])
+    s = "".join(parts)
+    ops = _inline_ops(s, refs)
+    return _emit(s, orig, nl_end, ops, kind)
+
+
+def _inline_ops(s: str, refs) -> list[list]:
+    """Ops: ["T", a, b] text, ["C", a, b, ch] one char for s[a:b], ["P", a, b]
+    placeholder, ["D", a, b] dropped, ["N", a] line break, ["B", a, b] block break,
+    ["M", a, b, ch, can_open, can_close] emphasis run (resolved to "T" or "D")."""
+    n = len(s)
+    ops: list[list] = []
+    openers: list[_Opener] = []
+    closers = _backtick_runs(s)
+    i = 0
+    while i < n:
+        m = _SPECIAL.search(s, i)
+        if m is None:
+            ops.append(["T", i, n])
+            break
+        j = m.start()
+        if j > i:
+            ops.append(["T", i, j])
+        c = s[j]
+        if c == "\n":
+            ops.append(["N", j])
+            i = j + 1
+        elif c == "\\":
+            nxt = s[j + 1] if j + 1 < n else ""
+            if nxt in _ASCII_PUNCT and nxt:
+                ops.append(["C", j + 1, j + 2, nxt])
+                i = j + 2
+            else:
+                ops.append(["D" if nxt == "\n" else "T", j, j + 1])
+                i = j + 1
+        elif c == "`":
+            k = j
+            while k < n and s[k] == "`":
+                k += 1
+            run = closers.get(k - j, [])
+            idx = bisect_right(run, k - 1)
+            if idx < len(run):
+                ops.append(["P", j, run[idx] + k - j])
+                i = run[idx] + k - j
+            else:
+                ops.append(["T", j, k])
+                i = k
+        elif c == "<":
+            i = _angle(s, j, ops)
+        elif c == "&":
+            em = _ENTITY.match(s, j)
+            ch = html.unescape(em.group()) if em else ""
+            if em and len(ch) == 1:
+                ops.append(["C", j, em.end(), ch])
+                i = em.end()
+            else:
+                ops.append(["T", j, j + 1])
+                i = j + 1
+        elif c == "!" and s.startswith("![", j):
+            openers.append(_Opener(len(ops), j + 2, True))
+            ops.append(["T", j, j + 2])
+            i = j + 2
+        elif c == "[":
+            openers.append(_Opener(len(ops), j + 1, False))
+            ops.append(["T", j, j + 1])
+            i = j + 1
+        elif c == "]":
+            i = _close_bracket(s, j, ops, openers, refs)
+        elif c in "*_~":
+            i = _delimiter_run(s, j, ops)
+        elif c == "!":
+            ops.append(["T", j, j + 1])
+            i = j + 1
+        else:
+            i = _bare_url(s, j, ops)
+    _resolve_emphasis(ops)
+    return ops
+
+
+def _backtick_runs(s: str) -> dict[int, list[int]]:
+    """Start positions of maximal backtick runs, by run length (candidate closers)."""
+    runs: dict[int, list[int]] = {}
+    for m in re.finditer(r"`+", s):
+        runs.setdefault(m.end() - m.start(), []).append(m.start())
+    return runs
+
+
+def _angle(s: str, j: int, ops: list[list]) -> int:
+    m = _AUTOLINK.match(s, j)
+    if m:
+        ops.append(["P", j, m.end()])
+        return m.end()
+    m = _HTML.match(s, j)
+    if m:
+        ops.append(["B" if _BR.fullmatch(m.group()) else "D", j, m.end()])
+        return m.end()
+    ops.append(["T", j, j + 1])
+    return j + 1
+
+
+def _close_bracket(s: str, j: int, ops, openers: list[_Opener], refs) -> int:
+    if not openers:
+        ops.append(["T", j, j + 1])
+        return j + 1
+    op = openers.pop()
+    end = _link_tail(s, j + 1) if op.active else None
+    if end is None and op.active:
+        label_end = _link_label(s, j + 1)
+        if label_end is not None:
+            label = s[j + 2 : label_end - 1]
+            if not label.strip():
+                label = s[op.text_start : j]
+            if normalizeReference(label) in refs:
+                end = label_end
+        elif normalizeReference(s[op.text_start : j]) in refs:
+            end = j + 1
+    if end is None:
+        ops.append(["T", j, j + 1])
+        return j + 1
+    ops[op.op][0] = "D"
+    ops.append(["D", j, end])
+    if not op.image:  # links may not contain links
+        for other in openers:
+            if not other.image:
+                other.active = False
+    return end
+
+
+def _skip_ws(s: str, q: int) -> int:
+    while q < len(s) and s[q] in " \t\n":
+        q += 1
+    return q
+
+
+def _link_tail(s: str, p: int) -> int | None:
+    """End of an inline link tail ``(dest "title")`` starting at p, or None."""
+    n = len(s)
+    if p >= n or s[p] != "(":
+        return None
+    q = _skip_ws(s, p + 1)
+    if q < n and s[q] == "<":
+        q += 1
+        while q < n and s[q] not in "<>\n":
+            q += 2 if s[q] == "\\" else 1
+        if q >= n or s[q] != ">":
+            return None
+        q += 1
+    else:
+        depth = 0
+        while q < n and not s[q].isspace() and ord(s[q]) >= 0x20:
+            ch = s[q]
+            if ch == "\\" and q + 1 < n and s[q + 1] in _ASCII_PUNCT:
+                q += 2
+                continue
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            q += 1
+        if depth:
+            return None
+    r = _skip_ws(s, q)
+    if r < n and s[r] in "\"'(" and r > q:
+        close = ")" if s[r] == "(" else s[r]
+        r += 1
+        while r < n and s[r] != close:
+            r += 2 if s[r] == "\\" else 1
+        if r >= n:
+            return None
+        r = _skip_ws(s, r + 1)
+    if r < n and s[r] == ")":
+        return r + 1
+    return None
+
+
+def _link_label(s: str, p: int) -> int | None:
+    """End (after ``]``) of a link label ``[…]`` starting at p, or None."""
+    if p >= len(s) or s[p] != "[":
+        return None
+    q = p + 1
+    limit = min(len(s), p + 1001)
+    while q < limit:
+        ch = s[q]
+        if ch == "\\":
+            q += 2
+            continue
+        if ch == "[":
+            return None
+        if ch == "]":
+            return q + 1
+        q += 1
+    return None
+
+
+def _is_space(ch: str) -> bool:
+    return ch.isspace()
+
+
+def _is_punct(ch: str) -> bool:
+    return ch in _ASCII_PUNCT or unicodedata.category(ch)[0] in "PS"
+
+
+def _delimiter_run(s: str, j: int, ops: list[list]) -> int:
+    c = s[j]
+    k = j
+    while k < len(s) and s[k] == c:
+        k += 1
+    prev = s[j - 1] if j > 0 else "\n"
+    nxt = s[k] if k < len(s) else "\n"
+    if c == "~" and k - j != 2:
+        ops.append(["T", j, k])
+        return k
+    can_open = not _is_space(nxt)
+    can_close = not _is_space(prev)
+    if c == "_":
+        can_open = can_open and (_is_space(prev) or _is_punct(prev))
+        can_close = can_close and (_is_space(nxt) or _is_punct(nxt))
+    if can_open or can_close:
+        ops.append(["M", j, k, c, can_open, can_close])
+    else:
+        ops.append(["T", j, k])
+    return k
+
+
+def _resolve_emphasis(ops: list[list]) -> None:
+    """Pair emphasis runs (per marker char); paired runs are dropped, others literal."""
+    stacks: dict[str, list[int]] = {"*": [], "_": [], "~": []}
+    for idx, op in enumerate(ops):
+        if op[0] != "M":
+            continue
+        stack = stacks[op[3]]
+        if op[5] and stack:
+            ops[stack.pop()][0] = "D"
+            op[0] = "D"
+        elif op[4]:
+            stack.append(idx)
+    for op in ops:
+        if op[0] == "M":
+            op[0] = "T"
+
+
+def _bare_url(s: str, j: int, ops: list[list]) -> int:
+    prefix = 4 if s.startswith("www.", j) else s.index("//", j) + 2 - j
+    end = _URL_BODY.match(s, j + prefix).end()
+    while end > j + prefix:
+        last = s[end - 1]
+        if last in "?!.,:;*_~'\"":
+            end -= 1
+        elif last == ")" and s.count(")", j, end) > s.count("(", j, end):
+            end -= 1
+        else:
+            break
+    if end == j + prefix:
+        ops.append(["T", j, j + 1])
+        return j + 1
+    ops.append(["P", j, end])
+    return end
+
+
+# ---------------------------------------------------------------- output
+
+
+def _ascii_graphic(ch: str) -> bool:
+    return "!" <= ch <= "~"
+
+
+def _emit(s: str, orig: list[int], nl_end: dict[int, int], ops, kind: str) -> list[ProseBlock]:
+    blocks: list[ProseBlock] = []
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pending: tuple[int, int] | None = None  # original span of a soft line break
+    line_start = True
+
+    def put(ch: str, st: int, en: int) -> None:
+        nonlocal pending, line_start
+        if pending is not None:
+            if chars and _ascii_graphic(chars[-1]) and _ascii_graphic(ch):
+                chars.append(" ")
+                starts.append(pending[0])
+                ends.append(pending[1])
+            pending = None
+        line_start = False
+        chars.append(ch)
+        starts.append(st)
+        ends.append(en)
+
+    def flush() -> None:
+        lo, hi = 0, len(chars)
+        while lo < hi and chars[lo].isspace():
+            lo += 1
+        while hi > lo and chars[hi - 1].isspace():
+            hi -= 1
+        if lo < hi:
+            blocks.append(ProseBlock(kind, "".join(chars[lo:hi]), starts[lo:hi], ends[lo:hi]))
+        chars.clear()
+        starts.clear()
+        ends.clear()
+
+    for op in ops:
+        tag = op[0]
+        if tag == "T":
+            a, b = op[1], op[2]
+            if line_start or pending is not None:
+                while a < b and line_start and s[a] in " \t":
+                    a += 1
+                if a < b:
+                    put(s[a], orig[a], orig[a] + 1)
+                    a += 1
+            if a < b:
+                chars.extend(s[a:b])
+                starts.extend(orig[a:b])
+                ends.extend(x + 1 for x in orig[a:b])
+        elif tag == "C":
+            put(op[3], orig[op[1]], orig[op[2] - 1] + 1)
+        elif tag == "P":
+            put(PLACEHOLDER, orig[op[1]], orig[op[2] - 1] + 1)
+        elif tag == "N":
+            while chars and chars[-1].isspace():
+                chars.pop()
+                starts.pop()
+                ends.pop()
+            pending = (orig[op[1]], nl_end[op[1]])
+            line_start = True
+        elif tag == "B":
+            flush()
+            pending = None
+            line_start = True
+    flush()
+    return blocks

@@ -1,0 +1,88 @@
+"""Plain text → prose blocks (kind "text") with an exact offset map.
+
+* Blank (whitespace-only) lines separate paragraphs.
+* Inside a paragraph a line break starts a new block when the next line begins (after
+  indentation) with a bullet or an enumerator (``•``, ``・``, ``※``, ``- ``, ``1.``, ``1)``,
+  ``１．``, ``（1）``, ``1-1.``, ``①`` …) or when the previous line ends with
+  ``。！？!?:：｡``; otherwise it is a soft break: the lines are joined, with a space standing
+  for the line break only when the chars on both sides are printable ASCII.
+* Leading indentation (spaces, tabs, ideographic spaces) is dropped, and so is a leading
+  bullet symbol (``•●○◦■□◆◇▪``, and ``・`` which at line start is a bullet, and ``-``/``*``/``+``
+  followed by a space) with the whitespace after it.  ``※`` and enumerators stay: they
+  are part of the text.
+* Trailing whitespace and line terminators (``\\r\\n``, ``\\n``, ``\\r``) are never in the text.
+"""
+from __future__ import annotations
+
+import re
+
+from .document import ProseBlock
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_INDENT = " \t\u3000"
+_ITEM = re.compile(
+    r"[•・●○◦■□◆◇▪※]"
+    r"|[-*+][ \t\u3000]"
+    r"|[0-9０-９]+(?:[-－][0-9０-９]+)*[.．)）](?![0-9０-９])"
+    r"|[（(][0-9０-９]+[）)]"
+    r"|[①-⑳]"
+)
+_BULLET = re.compile(r"(?:[•・●○◦■□◆◇▪]|[-*+](?=[ \t\u3000]))[ \t\u3000]*")
+_HARD_END = tuple("。！？!?:：｡")
+
+
+def extract_plain(text: str) -> list[ProseBlock]:
+    """Return the prose blocks of a plain-text document, in document order."""
+    blocks: list[ProseBlock] = []
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def flush() -> None:
+        if chars:
+            blocks.append(ProseBlock("text", "".join(chars), starts[:], ends[:]))
+            chars.clear()
+            starts.clear()
+            ends.clear()
+
+    prev_hard_end = False
+    prev_break = 0  # start of the previous line's terminator
+    for ls, le in _lines(text):
+        line = text[ls:le]
+        end = len(line.rstrip())
+        if end == 0:
+            flush()
+            continue
+        pos = 0
+        while pos < end and line[pos] in _INDENT:
+            pos += 1
+        if chars and (prev_hard_end or _ITEM.match(line, pos)):
+            flush()
+        bullet = _BULLET.match(line, pos)
+        if bullet and bullet.end() < end:
+            pos = bullet.end()
+        if chars and _ascii_graphic(chars[-1]) and _ascii_graphic(line[pos]):
+            chars.append(" ")  # soft break between English words
+            starts.append(prev_break)
+            ends.append(ls)
+        chars.extend(line[pos:end])
+        starts.extend(range(ls + pos, ls + end))
+        ends.extend(range(ls + pos + 1, ls + end + 1))
+        prev_hard_end = line[:end].endswith(_HARD_END)
+        prev_break = le
+    flush()
+    return blocks
+
+
+def _lines(text: str):
+    """Yield (start, end) of every line's content (terminator excluded)."""
+    start = 0
+    for m in _NEWLINE.finditer(text):
+        yield start, m.start()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _ascii_graphic(ch: str) -> bool:
+    return "!" <= ch <= "~"

@@ -1,0 +1,153 @@
+"""The one place that talks to SudachiPy.
+
+The dictionary is loaded once per process.  Sentences are joined into chunks under
+Sudachi's input limit (49,149 bytes of UTF-8) and tokenized chunk by chunk; a sentence
+that is itself longer is cut at a safe character boundary.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+
+from .document import Sentence, Token
+from .errors import JalintError
+
+MAX_BYTES = 49_149
+CHUNK_BYTES = 40_000  # headroom: Sudachi's normalizer can grow some characters
+SEPARATOR = "\n"
+_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=None)
+def dictionary():
+    try:
+        from sudachipy import Dictionary
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise JalintError(f"SudachiPy is not installed ({exc})") from None
+    try:
+        return Dictionary(dict="core")
+    except Exception as exc:  # pragma: no cover - install problem
+        raise JalintError(f"cannot load the Sudachi dictionary: {exc}") from None
+
+
+@functools.lru_cache(maxsize=None)
+def sudachi_tokenizer(mode: str = "C"):
+    from sudachipy import SplitMode
+
+    modes = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}
+    if mode not in modes:
+        raise JalintError(f"unknown Sudachi split mode {mode!r} (use A, B or C)")
+    return dictionary().tokenizer(mode=modes[mode])
+
+
+@functools.lru_cache(maxsize=4096)
+def _pos(tokenizer_mode: str, pos_id: int) -> tuple[str, ...]:
+    return tuple(dictionary().pos_of(pos_id))
+
+
+def _pieces(text: str, limit: int = CHUNK_BYTES) -> list[tuple[int, int]]:
+    """Cut ``text`` into ranges of at most ``limit`` UTF-8 bytes, preferring to cut
+    after 、 or whitespace, never inside a code point."""
+    if len(text.encode("utf-8")) <= limit:
+        return [(0, len(text))]
+    ranges = []
+    start = 0
+    n = len(text)
+    while start < n:
+        size = 0
+        i = start
+        last_soft = -1
+        while i < n:
+            c = text[i]
+            b = 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
+            if size + b > limit:
+                break
+            size += b
+            i += 1
+            if c in "、，,  \t":
+                last_soft = i
+        if i < n and last_soft > start + (i - start) // 2:
+            i = last_soft
+        ranges.append((start, i))
+        start = i
+    return ranges
+
+
+def _make_tokens(morphemes, base: int, mode: str) -> list[Token]:
+    out = []
+    pos_of = _pos
+    for m in morphemes:
+        out.append(
+            Token(
+                m.surface(),
+                pos_of(mode, m.part_of_speech_id()),
+                m.normalized_form(),
+                m.dictionary_form(),
+                m.reading_form(),
+                m.begin() + base,
+                m.end() + base,
+            )
+        )
+    return out
+
+
+def tokenize_text(text: str, mode: str = "C") -> list[Token]:
+    """Tokens of an arbitrary text, however long, with offsets into ``text``."""
+    tok = sudachi_tokenizer(mode)
+    tokens: list[Token] = []
+    for a, b in _pieces(text):
+        with _lock:
+            ms = tok.tokenize(text[a:b])
+        tokens.extend(_make_tokens(ms, a, mode))
+    return tokens
+
+
+def tokenize_sentences(sentences: list[Sentence], mode: str = "C") -> None:
+    """Fill ``sentence.tokens`` for every sentence, with few calls into Sudachi."""
+    tok = sudachi_tokenizer(mode)
+    batch: list[Sentence] = []
+    batch_bytes = 0
+
+    def flush() -> None:
+        nonlocal batch, batch_bytes
+        if not batch:
+            return
+        starts = []
+        parts = []
+        pos = 0
+        for s in batch:
+            starts.append(pos)
+            parts.append(s.text)
+            pos += len(s.text) + 1
+        joined = SEPARATOR.join(parts)
+        with _lock:
+            ms = tok.tokenize(joined)
+        tokens = _make_tokens(ms, 0, mode)
+        k = 0
+        for s, st in zip(batch, starts):
+            end = st + len(s.text)
+            while k < len(tokens) and tokens[k].end <= st:
+                k += 1
+            mine = []
+            while k < len(tokens) and tokens[k].begin < end:
+                t = tokens[k]
+                t.begin = max(t.begin, st) - st
+                t.end = min(t.end, end) - st
+                t.surface = s.text[t.begin:t.end]
+                mine.append(t)
+                k += 1
+            s.tokens = mine
+        batch = []
+        batch_bytes = 0
+
+    for s in sentences:
+        size = len(s.text.encode("utf-8"))
+        if size > CHUNK_BYTES:
+            flush()
+            s.tokens = tokenize_text(s.text, mode)
+            continue
+        if batch_bytes + size + 1 > CHUNK_BYTES:
+            flush()
+        batch.append(s)
+        batch_bytes += size + 1
+    flush()

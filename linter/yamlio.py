@@ -1,0 +1,62 @@
+"""YAML loading that remembers line numbers, so errors can say ``file:LINE``."""
+from __future__ import annotations
+
+import yaml
+
+from .errors import JalintError
+
+
+class LineDict(dict):
+    """A mapping that knows the line it starts on and the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader, node, deep=False):
+    loader.flatten_mapping(node)
+    data = LineDict()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if key in data:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = key_node.start_mark.line + 1
+    return data
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(text: str, label: str):
+    """Parse YAML text; a syntax error becomes ``label:LINE: message``."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and exc.problem and "<stream end>" in exc.problem:
+            mark = exc.context_mark  # an unclosed bracket: point at where it opened
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and mark is exc.context_mark:
+            problem = f"{problem} ({exc.context} that starts here)"
+        raise JalintError(f"{label}:{line}: invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise JalintError(f"{label}:1: invalid YAML: {exc}") from None
