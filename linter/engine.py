@@ -68,17 +68,34 @@ def check_document(doc: Document, rules: list[Rule]) -> list[Finding]:
 
 
 def _drop_shadowed(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
-    """Two consistency rules reporting the same span say the same thing: keep the
-    more severe one."""
+    """Two consistency rules reporting overlapping spans (障がい and 障がい者) say the
+    same thing: keep the more severe one."""
     kinds = {r.id: r.kind for r in rules}
-    best: dict[tuple[int, int], Finding] = {}
+    mine = sorted((f for f in findings if kinds.get(f.rule) == "consistency"), key=lambda f: (f.start, f.end))
+    dropped: set[int] = set()
+    for i, f in enumerate(mine):
+        for g in mine[i + 1:]:
+            if g.start >= f.end:
+                break
+            if g.rule == f.rule:
+                continue
+            loser = g if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[g.severity] else f
+            dropped.add(id(loser))
+    # the same fix for the same span from two rules: say it once, at the higher severity
+    best: dict[tuple, Finding] = {}
     for f in findings:
-        if kinds.get(f.rule) != "consistency":
+        if not f.suggestions or id(f) in dropped:
             continue
-        key = (f.start, f.end)
-        if key not in best or SEVERITY_RANK[f.severity] > SEVERITY_RANK[best[key].severity]:
+        key = (f.start, f.end, tuple(f.suggestions))
+        other = best.get(key)
+        if other is None:
             best[key] = f
-    return [f for f in findings if kinds.get(f.rule) != "consistency" or best[(f.start, f.end)] is f]
+        elif SEVERITY_RANK[f.severity] > SEVERITY_RANK[other.severity]:
+            dropped.add(id(other))
+            best[key] = f
+        else:
+            dropped.add(id(f))
+    return [f for f in findings if id(f) not in dropped]
 
 
 def lint_source(source: Source, rules: list[Rule], options: Options | None = None) -> list[Finding]:

@@ -182,3 +182,13 @@ def test_python_dash_m_and_console_script_agree(tmp_path):
 def test_no_color_when_not_a_terminal(run):
     assert "\x1b[" not in run(str(EXAMPLE)).stdout
     assert "\x1b[" in run("--color", str(EXAMPLE)).stdout
+
+
+def test_one_problem_is_reported_once(run):
+    text = "シミュレーションを使う。シミュレーションの結果。シュミレーションの精度。\n障害者を支援。障害者の就労。障がい者の声。\n"
+    data = json.loads(run("--format", "json", "-", input=text).stdout)
+    spans = [(f["line"], f["column"]) for f in data["findings"]]
+    assert len(spans) == len(set(spans)), data["findings"]
+    rules = {(f["line"], f["column"]): f["rule"] for f in data["findings"]}
+    assert rules[(1, 25)] == "misconversion/fixed-compounds"
+    assert rules[(2, 15)] == "consistency/terms"

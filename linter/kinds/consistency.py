@@ -147,7 +147,9 @@ def auto_variant_ok(a: str, b: str) -> bool:
     sa, sb = _signature(a), _signature(b)
     if "o" in sa or "o" in sb:
         return False
-    if sa == sb and not (set(sa) == {"k"}):
+    if sa == "k" and sb == "k":
+        return True  # katakana spellings of one loanword (シミュレーション/シュミレーション)
+    if sa == sb:
         return False  # a different kanji (異字同訓), not a different spelling
     return _lemma_reading(a) == _lemma_reading(b)
 
