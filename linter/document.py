@@ -139,6 +139,8 @@ class Hit:
     message: str
     suggestions: list[str] = field(default_factory=list)
     related: list = field(default_factory=list)
+    severity: str | None = None  # lower than the rule's for a weak hit
+    source: str | None = None  # the dictionary entry that decided it, as FILE:LINE
 
 
 @dataclass(slots=True)

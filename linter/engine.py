@@ -28,6 +28,13 @@ def build_document(source: Source, split_mode: str = "C") -> Document:
     return doc
 
 
+def _severity(rule_severity: str, hit_severity: str | None) -> str:
+    """A hit may be weaker than its rule, never stronger."""
+    if hit_severity is None or SEVERITY_RANK[hit_severity] >= SEVERITY_RANK[rule_severity]:
+        return rule_severity
+    return hit_severity
+
+
 def to_finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
     start, end = hit.sentence.span(hit.begin, hit.end)
     line, col = doc.lines.position(start)
@@ -40,11 +47,11 @@ def to_finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
         column=col,
         end_line=end_line,
         end_column=end_col,
-        severity=rule.severity,
+        severity=_severity(rule.severity, hit.severity),
         rule=rule.id,
         message=hit.message,
         suggestions=list(hit.suggestions),
-        rule_source=rule.source,
+        rule_source=hit.source or rule.source,
         matched=doc.text[start:end],
     )
 

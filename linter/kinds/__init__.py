@@ -4,7 +4,7 @@ A kind module has ``KEYS`` (the keys it accepts besides the common ones) and
 ``compile(spec) -> checker``; a checker has ``check(document, rule)`` yielding
 ``Hit``s.  Kinds never print and never read files.
 """
-from . import builtin, consistency, existence, metric, sequence, substitution
+from . import builtin, consistency, existence, homophone, metric, sequence, substitution
 
 KINDS = {
     "substitution": substitution,
@@ -12,5 +12,6 @@ KINDS = {
     "sequence": sequence,
     "metric": metric,
     "consistency": consistency,
+    "homophone": homophone,
     "builtin": builtin,
 }

@@ -1,0 +1,305 @@
+"""Homophone misconversions from confusion sets (``dictionaries/homophones/*.yaml``).
+
+A confusion set is a group of words an IME confuses because they share a reading.
+Each member carries context cues: the words it goes with.  A cue is a short pattern
+in which 〜 stands for the member: ``機運を〜`` (the member follows 機運を),
+``〜を高め`` (を高め follows it), ``国際〜``.  A cue may use ``(a|b)`` alternation.
+
+An occurrence of member M is reported when the cues of another member N are present
+around it and none of M's own cues are; the suggestion is N (inflected like M).
+``strong`` cues make an error, ``cues`` a warning::
+
+    sets:
+      - reading: じょうせい
+        members:
+          醸成: {strong: [機運を〜, 文化の〜, 〜を図], cues: [意識の〜]}
+          情勢: {strong: [国際〜, 〜が緊迫], cues: [社会〜]}
+
+Rule::
+
+    kind: homophone
+    dictionaries: [homophones]     # files or folders under dictionaries/
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..document import Hit
+from ..errors import JalintError
+from ..matching import PatternError, render
+from ..yamlio import LineDict, load_yaml
+
+KEYS = {"dictionaries", "window"}
+TILDE = ("〜", "～")
+LEMMA_POS = ("動詞", "形容詞")
+
+
+@dataclass
+class Cue:
+    text: str
+    left: re.Pattern | None
+    right: re.Pattern | None
+    strong: bool
+    line: int
+
+    def holds(self, before: str, after: str) -> bool:
+        if self.left is not None and not self.left.search(before):
+            return False
+        if self.right is not None and not self.right.search(after):
+            return False
+        return True
+
+
+@dataclass
+class Member:
+    word: str
+    cues: list[Cue]
+    line: int
+    lemma: bool = False  # matched by dictionary form (verbs, adjectives)
+    reading: str | None = None  # katakana, when the member is one token
+    stem: str = ""  # the part that changes when swapping members (計る → 計)
+
+
+@dataclass
+class ConfusionSet:
+    reading: str
+    members: list[Member]
+    source: str  # FILE:LINE
+    index: int = 0
+
+
+@dataclass
+class Dictionary:
+    sets: list[ConfusionSet] = field(default_factory=list)
+    by_surface: dict[str, list[tuple[ConfusionSet, Member]]] = field(default_factory=dict)
+    by_lemma: dict[str, list[tuple[ConfusionSet, Member]]] = field(default_factory=dict)
+    regex: re.Pattern | None = None
+
+
+def _compile_cue(text, label: str, line: int, strong: bool) -> Cue:
+    if not isinstance(text, str):
+        raise JalintError(f"{label}:{line}: a cue must be a string with 〜 marking the word")
+    t = text.replace("～", "〜")
+    if t.count("〜") != 1:
+        raise JalintError(f"{label}:{line}: cue {text!r} must contain exactly one 〜 (where the word stands)")
+    left, right = t.split("〜")
+    try:
+        lp = re.compile(f"(?:{left})$") if left else None
+        rp = re.compile(f"^(?:{right})") if right else None
+    except re.error as exc:
+        raise JalintError(f"{label}:{line}: cue {text!r} is not a valid pattern ({exc})") from None
+    if lp is None and rp is None:
+        raise JalintError(f"{label}:{line}: cue {text!r} has no context around 〜")
+    return Cue(text, lp, rp, strong, line)
+
+
+def _shared_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def load_file(path: Path, label: str, seen: dict) -> list[ConfusionSet]:
+    from ..tokenizer import tokenize_text
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise JalintError(f"{label}: cannot read dictionary ({exc})") from None
+    data = load_yaml(text, label)
+    if not isinstance(data, LineDict) or not isinstance(data.get("sets"), list):
+        raise JalintError(f"{label}:1: a homophone dictionary is a mapping with a 'sets' list")
+    unknown = set(data) - {"sets", "source", "license"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise JalintError(f"{label}:{data.line_of(key)}: unknown key '{key}' (use sets)")
+    out = []
+    for item in data["sets"]:
+        if not isinstance(item, LineDict):
+            raise JalintError(f"{label}:{data.line_of('sets')}: each set must be a mapping with reading and members")
+        line = item.line
+        bad = set(item) - {"reading", "members", "note"}
+        if bad:
+            key = sorted(bad)[0]
+            raise JalintError(f"{label}:{item.line_of(key)}: unknown key '{key}' in a confusion set")
+        reading = item.get("reading")
+        if not isinstance(reading, str) or not re.fullmatch(r"[ぁ-ゖー]+", reading):
+            raise JalintError(f"{label}:{item.line_of('reading')}: 'reading' must be hiragana")
+        members_spec = item.get("members")
+        if not isinstance(members_spec, LineDict) or len(members_spec) < 2:
+            raise JalintError(f"{label}:{item.line_of('members')}: a set needs at least two members")
+        members = []
+        cue_owner: dict[str, str] = {}
+        for word, spec in members_spec.items():
+            mline = members_spec.line_of(word)
+            if not isinstance(word, str) or not word:
+                raise JalintError(f"{label}:{mline}: a member must be a word")
+            if spec is None:
+                spec = LineDict()
+                spec.line, spec.key_lines = mline, {}
+            if not isinstance(spec, LineDict):
+                raise JalintError(f"{label}:{mline}: member {word}: give a mapping with strong/cues lists")
+            bad = set(spec) - {"strong", "cues", "note"}
+            if bad:
+                raise JalintError(f"{label}:{mline}: member {word}: unknown key '{sorted(bad)[0]}' (use strong, cues)")
+            cues = []
+            for key, strong in (("strong", True), ("cues", False)):
+                items = spec.get(key, [])
+                if not isinstance(items, list):
+                    raise JalintError(f"{label}:{spec.line_of(key)}: member {word}: '{key}' must be a list")
+                for c in items:
+                    cue = _compile_cue(c, label, spec.line_of(key), strong)
+                    owner = cue_owner.get(cue.text)
+                    if owner is not None:
+                        raise JalintError(
+                            f"{label}:{spec.line_of(key)}: cue {cue.text!r} is given for both {owner} and {word}: it cannot tell them apart"
+                        )
+                    cue_owner[cue.text] = word
+                    cues.append(cue)
+            key = (word, reading)
+            if key in seen:
+                raise JalintError(f"{label}:{mline}: member {word} ({reading}) is already in the set at {seen[key]}")
+            seen[key] = f"{label}:{line}"
+            toks = tokenize_text(word)
+            lemma = len(toks) == 1 and toks[0].pos[0] in LEMMA_POS and toks[0].dictionary == word
+            reading_of = toks[0].reading if len(toks) == 1 else None
+            members.append(Member(word, cues, mline, lemma, reading=reading_of))
+        if not any(m.cues for m in members):
+            raise JalintError(f"{label}:{line}: set {reading} has no cues: it can never decide anything")
+        for m in members:
+            others = [o.word for o in members if o is not m]
+            n = min(_shared_suffix(m.word, o) for o in others)
+            m.stem = m.word[: len(m.word) - n] if m.lemma else m.word
+        out.append(ConfusionSet(reading, members, f"{label}:{line}"))
+    return out
+
+
+def _files(name: str) -> list[tuple[Path, str]]:
+    from ..rules import package_data_dir
+
+    path = Path(name)
+    if not path.is_absolute():
+        base = package_data_dir("dictionaries")
+        candidates = [base / name, base / f"{name}.yaml"]
+        path = next((p for p in candidates if p.exists()), candidates[0])
+        label_base = "dictionaries/"
+        rel = lambda p: label_base + p.relative_to(base).as_posix()  # noqa: E731
+    else:
+        rel = str  # noqa: E731
+    if path.is_dir():
+        return [(p, rel(p)) for p in sorted(path.glob("*.yaml"))]
+    if not path.exists():
+        raise JalintError(f"{name}: no such homophone dictionary")
+    return [(path, rel(path))]
+
+
+@functools.lru_cache(maxsize=16)
+def load_dictionaries(names: tuple[str, ...]) -> Dictionary:
+    d = Dictionary()
+    seen: dict = {}
+    for name in names:
+        for path, label in _files(name):
+            d.sets.extend(load_file(path, label, seen))
+    surfaces = set()
+    for i, cs in enumerate(d.sets):
+        cs.index = i
+        for m in cs.members:
+            if m.lemma:
+                d.by_lemma.setdefault(m.word, []).append((cs, m))
+            else:
+                d.by_surface.setdefault(m.word, []).append((cs, m))
+                surfaces.add(m.word)
+    if surfaces:
+        d.regex = re.compile("|".join(re.escape(w) for w in sorted(surfaces, key=len, reverse=True)))
+    return d
+
+
+class Homophone:
+    def __init__(self, spec: dict):
+        names = spec.get("dictionaries")
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise PatternError("dictionaries", "'dictionaries' must list files or folders under dictionaries/")
+        self.names = tuple(names)
+        self.window = spec.get("window", 12)
+        if not isinstance(self.window, int) or self.window < 1:
+            raise PatternError("window", "'window' must be a positive integer")
+        self._dictionary = None
+
+    @property
+    def dictionary(self) -> Dictionary:
+        if self._dictionary is None:
+            self._dictionary = load_dictionaries(self.names)
+        return self._dictionary
+
+    def counts(self) -> tuple[int, int]:
+        d = self.dictionary
+        return len(d.sets), sum(len(s.members) for s in d.sets)
+
+    def _occurrences(self, s):
+        d = self.dictionary
+        text = s.text
+        if d.regex is not None:
+            begins, ends = s.token_bounds()
+            for m in d.regex.finditer(text):
+                b, e = m.start(), m.end()
+                if b not in begins or e not in ends:
+                    continue
+                for cs, member in d.by_surface[m.group(0)]:
+                    if not self._reading_ok(s, b, e, member):
+                        continue
+                    yield cs, member, b, e
+        if d.by_lemma:
+            for t in s.tokens:
+                entries = d.by_lemma.get(t.dictionary)
+                if entries:
+                    for cs, member in entries:
+                        yield cs, member, t.begin, t.end
+
+    @staticmethod
+    def _reading_ok(s, b, e, member) -> bool:
+        """The word in the text is read as the member is (生 as セイ, not ナマ)."""
+        if member.reading is None:
+            return True
+        toks = [t for t in s.tokens if t.begin >= b and t.end <= e]
+        return len(toks) != 1 or toks[0].reading == member.reading
+
+    def check(self, doc, rule):
+        w = self.window
+        for s in doc.sentences:
+            text = s.text
+            for cs, member, b, e in self._occurrences(s):
+                before, after = text[max(0, b - w):b], text[e:e + w]
+                if any(c.holds(before, after) for c in member.cues):
+                    continue
+                best = None
+                for other in cs.members:
+                    if other is member:
+                        continue
+                    for c in other.cues:
+                        if c.holds(before, after) and (best is None or (c.strong and not best[1].strong)):
+                            best = (other, c)
+                if best is None:
+                    continue
+                other, cue = best
+                surface = text[b:e]
+                suggestion = other.word
+                if member.lemma and other.lemma and surface.startswith(member.stem):
+                    suggestion = other.stem + surface[len(member.stem):]
+                label = cs.source.rsplit(":", 1)[0]
+                yield Hit(
+                    s, b, e,
+                    render(rule.message, match=surface, suggestion=suggestion, cue=cue.text, reading=cs.reading),
+                    [suggestion],
+                    severity="error" if cue.strong else "warning",
+                    source=f"{label}:{cue.line}",
+                )
+
+
+def compile(spec: dict) -> Homophone:
+    return Homophone(spec)
