@@ -17,7 +17,9 @@ from .document import SEVERITIES, LineIndex
 from .engine import Options, Result, lint_source
 from .errors import JalintError
 from .report import REPORTERS
-from .rules import load_rules
+from .presets import DEFAULT as DEFAULT_PRESET
+from .presets import select as select_preset
+from .rules import knowledge_counts, load_rules
 from .source import expand_paths, read_file, read_stdin
 
 
@@ -90,11 +92,13 @@ def main() -> None:
               help="Show findings of this severity and above.")
 @click.option("--stdin-filename", default=None, help="Name for standard input (read with '-').")
 @click.option("--rule-file", "rule_files", multiple=True, type=click.Path(), help="Extra YAML rule file (repeatable).")
+@click.option("--preset", default=DEFAULT_PRESET, show_default=True,
+              help="Rule selection: recommended, technical-writing, manifesto, all … (see `jalint rules --preset`).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @_guard
-def lint_command(paths, fmt, severity, stdin_filename, rule_files, color):
+def lint_command(paths, fmt, severity, stdin_filename, rule_files, preset, color):
     """Lint PATHS (files or directories; '-' for standard input)."""
-    rules = [r for r in load_rules(list(rule_files)) if r.enabled]
+    rules = _selected_rules(rule_files, preset)
     files = expand_paths(list(paths) or ["."])
     if files.count("-") > 1:
         raise JalintError("standard input ('-') can be given only once")
@@ -116,16 +120,28 @@ def lint_command(paths, fmt, severity, stdin_filename, rule_files, color):
     sys.exit(1 if result.count("error") else 0)
 
 
+def _selected_rules(rule_files, preset):
+    """The preset's rules, plus every rule of the user's own rule files."""
+    bundled = list(load_rules([]))
+    extra = [r for r in load_rules(list(rule_files)) if r.id not in {b.id for b in bundled}]
+    return [r for r in select_preset(bundled, preset) + extra if r.enabled]
+
+
 @main.command("rules")
 @click.option("--rule-file", "rule_files", multiple=True, type=click.Path(), help="Extra YAML rule file (repeatable).")
+@click.option("--preset", default="all", show_default=True, help="List only this preset's rules.")
 @_guard
-def rules_command(rule_files):
-    """List every rule: id, kind, severity and a one-line description."""
-    rules = load_rules(list(rule_files))
+def rules_command(rule_files, preset):
+    """List the rules: id, kind, severity and a one-line description."""
+    rules = _selected_rules(rule_files, preset)
+    if not rules:
+        raise JalintError(f"preset {preset!r} selects no rule")
     width = max(len(r.id) for r in rules)
     for r in sorted(rules, key=lambda r: r.id):
         click.echo(f"{r.id:<{width}}  {r.kind:<12} {r.severity:<7}  {r.summary}")
-    click.echo(f"{len(rules)} rules")
+    click.echo(f"{len(rules)} rules" + (f" in preset {preset}" if preset != "all" else ""))
+    for line in knowledge_counts(rules):
+        click.echo(line)
 
 
 @main.command("explain")

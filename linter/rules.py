@@ -209,5 +209,18 @@ def bundled_rules() -> tuple[Rule, ...]:
     folder = package_data_dir("rules")
     rules: list[Rule] = []
     for path in sorted(folder.glob("*.yaml")):
+        if path.name == "presets.yaml":
+            continue
         rules.extend(load_rule_file(path))
     return tuple(rules)
+
+
+def knowledge_counts(rules: list[Rule]) -> list[str]:
+    """Lines saying how much the dictionaries behind the rules hold."""
+    lines = []
+    for r in rules:
+        counts = getattr(r.checker, "counts", None)
+        if counts is not None:
+            what = counts()
+            lines.append(f"{r.id}: " + ", ".join(f"{n} {label}" for label, n in what))
+    return lines

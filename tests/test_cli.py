@@ -155,8 +155,30 @@ def test_rules_lists_every_rule(run, rules):
     r = run("rules")
     assert r.exit_code == 0
     lines = r.stdout.strip().splitlines()
-    assert lines[-1] == f"{len(rules)} rules"
+    assert f"{len(rules)} rules" in lines
     assert any(l.startswith("misconversion/jousei ") and "substitution" in l and "error" in l for l in lines)
+    assert any(l.startswith("misconversion/homophone: ") and "confusion sets" in l for l in lines)
+
+
+def test_presets_select_rules(run, rules):
+    rec = run("rules", "--preset", "recommended").stdout
+    tw = run("rules", "--preset", "technical-writing").stdout
+    man = run("rules", "--preset", "manifesto").stdout
+    assert "style/kanji-run " not in rec and "style/kanji-run " in tw
+    assert "misconversion/jousei " in rec and "misconversion/jousei " not in tw
+    assert "style/max-ten " in man and "misconversion/jousei " in man
+    max_ten = next(l for l in man.splitlines() if l.startswith("style/max-ten "))
+    assert " info " in max_ten  # the manifesto preset lowers it
+    r = CliRunner().invoke(main, ["rules", "--preset", "nope"])
+    assert r.exit_code == 2 and "unknown preset 'nope'" in r.stderr
+
+
+def test_preset_changes_what_is_linted(run):
+    text = "財源を確保し、歳出を見直し、税を公平にし、成長を促し、未来に備える。\n"
+    rec = json.loads(run("--format", "json", "-", input=text).stdout)
+    man = json.loads(run("--format", "json", "--preset", "manifesto", "-", input=text).stdout)
+    assert not [f for f in rec["findings"] if f["rule"] == "style/max-ten"]
+    assert [f["severity"] for f in man["findings"] if f["rule"] == "style/max-ten"] == ["info"]
 
 
 def test_explain_prints_description_and_examples(run):

@@ -1,8 +1,16 @@
 """Python checks used by rules of kind ``builtin``; one module per check."""
+from .conjugation import INuki, ReTasu, SaIre
+from .doubled_conjunction import DoubledConjunction
 from .mixed_style import MixedStyle
 from .ra_nuki import RaNuki
+from .unmatched_pair import UnmatchedPair
 
 CHECKS = {
     "mixed-style": MixedStyle,
     "ra-nuki": RaNuki,
+    "sa-ire": SaIre,
+    "re-tasu": ReTasu,
+    "i-nuki": INuki,
+    "doubled-conjunction": DoubledConjunction,
+    "unmatched-pair": UnmatchedPair,
 }

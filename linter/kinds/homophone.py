@@ -237,9 +237,10 @@ class Homophone:
             self._dictionary = load_dictionaries(self.names)
         return self._dictionary
 
-    def counts(self) -> tuple[int, int]:
+    def counts(self) -> list[tuple[str, int]]:
         d = self.dictionary
-        return len(d.sets), sum(len(s.members) for s in d.sets)
+        return [("confusion sets", len(d.sets)), ("words", sum(len(s.members) for s in d.sets)),
+                ("cues", sum(len(m.cues) for s in d.sets for m in s.members))]
 
     def _occurrences(self, s):
         d = self.dictionary

@@ -1,0 +1,59 @@
+"""Brackets without their partner inside one block: 「…, （…」, ….
+
+Enumerators are not brackets: 1）, ４）, 1-2) anywhere (a soft-wrapped list glues them
+to the text before), ア), a) at the start or after a space or punctuation; (1) and
+（ア） are ordinary pairs anyway.  ” is used on both sides by many writers, so
+quotation marks are not checked.
+"""
+from __future__ import annotations
+
+import re
+
+from ..document import Hit
+from ..matching import render
+
+PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "［": "］", "[": "]", "〔": "〕", "〈": "〉", "《": "》"}
+CLOSERS = {v: k for k, v in PAIRS.items()}
+ENUMERATOR = re.compile(
+    r"(?:(?<![0-9０-９])[0-9０-９]{1,3}(?:[-.．][0-9０-９]{1,3})?|[①-⑳]"
+    r"|(?:^|(?<=[\s　、。：:]))(?:[a-zA-Zａ-ｚＡ-Ｚ]|[ア-ンあ-ん]|[ivxIVX]{1,4}))$"
+)
+
+
+class UnmatchedPair:
+    def check(self, doc, rule):
+        for block_sentences in _by_block(doc.sentences):
+            stack: list[tuple[str, object, int]] = []
+            for s in block_sentences:
+                text = s.text
+                for i, c in enumerate(text):
+                    if c in PAIRS:
+                        stack.append((c, s, i))
+                    elif c in CLOSERS:
+                        opener = CLOSERS[c]
+                        if stack and stack[-1][0] == opener:
+                            stack.pop()
+                            continue
+                        if any(o == opener for o, _, _ in stack):
+                            # an inner bracket was left open: report it, then close
+                            while stack and stack[-1][0] != opener:
+                                o, os_, oi = stack.pop()
+                                yield Hit(os_, oi, oi + 1, render(rule.message, match=o, pair=PAIRS[o]))
+                            stack.pop()
+                            continue
+                        if c in "）)" and ENUMERATOR.search(text[:i]):
+                            continue
+                        yield Hit(s, i, i + 1, render(rule.message, match=c, pair=opener))
+            for o, os_, oi in stack:
+                yield Hit(os_, oi, oi + 1, render(rule.message, match=o, pair=PAIRS[o]))
+
+
+def _by_block(sentences):
+    group: list = []
+    for s in sentences:
+        if group and group[-1].block is not s.block:
+            yield group
+            group = []
+        group.append(s)
+    if group:
+        yield group

@@ -1,0 +1,106 @@
+"""Presets: named selections of rules (``rules/presets.yaml``).
+
+    presets:
+      recommended:
+        description: …
+        rules: [misconversion/*, style/ra-nuki]      # ids or globs
+      manifesto:
+        extends: [recommended]
+        rules: [style/sentence-length]
+        severity: {style/sentence-length: info}      # optional overrides
+
+``all`` selects every rule.
+"""
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import functools
+from dataclasses import dataclass, field
+
+from .document import SEVERITIES
+from .errors import JalintError
+from .rules import Rule, package_data_dir
+from .yamlio import LineDict, load_yaml
+
+DEFAULT = "recommended"
+FILE = "presets.yaml"
+
+
+@dataclass
+class Preset:
+    name: str
+    description: str
+    patterns: list[tuple[str, int]] = field(default_factory=list)  # (glob, line)
+    extends: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+
+
+@functools.lru_cache(maxsize=1)
+def load_presets() -> dict[str, Preset]:
+    label = f"rules/{FILE}"
+    path = package_data_dir("rules") / FILE
+    data = load_yaml(path.read_text(encoding="utf-8"), label)
+    if not isinstance(data, LineDict) or not isinstance(data.get("presets"), LineDict):
+        raise JalintError(f"{label}:1: expected a mapping 'presets'")
+    presets: dict[str, Preset] = {}
+    for name, spec in data["presets"].items():
+        line = data["presets"].line_of(name)
+        if not isinstance(spec, LineDict):
+            raise JalintError(f"{label}:{line}: preset {name} must be a mapping")
+        unknown = set(spec) - {"description", "rules", "extends", "severity"}
+        if unknown:
+            key = sorted(unknown)[0]
+            raise JalintError(f"{label}:{spec.line_of(key)}: preset {name}: unknown key '{key}'")
+        rules = spec.get("rules", [])
+        if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+            raise JalintError(f"{label}:{spec.line_of('rules')}: preset {name}: 'rules' must be a list of rule ids or globs")
+        extends = spec.get("extends", [])
+        if not isinstance(extends, list):
+            raise JalintError(f"{label}:{spec.line_of('extends')}: preset {name}: 'extends' must be a list")
+        severity = spec.get("severity", {}) or {}
+        if not isinstance(severity, dict) or not all(v in SEVERITIES for v in severity.values()):
+            raise JalintError(f"{label}:{spec.line_of('severity')}: preset {name}: 'severity' maps rule ids to error/warning/info")
+        presets[name] = Preset(name, spec.get("description", ""), [(r, spec.line_of("rules")) for r in rules],
+                               list(extends), dict(severity), line)
+    for p in presets.values():
+        for parent in p.extends:
+            if parent not in presets:
+                raise JalintError(f"{label}:{p.line}: preset {p.name} extends unknown preset {parent!r}")
+    return presets
+
+
+def preset_names() -> list[str]:
+    return ["all", *load_presets()]
+
+
+def select(rules: list[Rule], name: str) -> list[Rule]:
+    """The rules of preset ``name``, in the order of ``rules``, severities overridden."""
+    if name == "all":
+        return list(rules)
+    presets = load_presets()
+    if name not in presets:
+        raise JalintError(f"unknown preset {name!r} (use {', '.join(preset_names())})")
+    ids = {r.id for r in rules}
+    chosen: set[str] = set()
+    severity: dict[str, str] = {}
+
+    def visit(p: Preset, trail: tuple[str, ...]) -> None:
+        if p.name in trail:
+            raise JalintError(f"rules/{FILE}:{p.line}: preset {p.name} extends itself")
+        for parent in p.extends:
+            visit(presets[parent], trail + (p.name,))
+        for pattern, line in p.patterns:
+            matched = fnmatch.filter(ids, pattern)
+            if not matched:
+                raise JalintError(f"rules/{FILE}:{line}: preset {p.name}: {pattern!r} names no rule")
+            chosen.update(matched)
+        severity.update(p.severity)
+
+    visit(presets[name], ())
+    out = []
+    for r in rules:
+        if r.id in chosen:
+            out.append(dataclasses.replace(r, severity=severity[r.id]) if r.id in severity else r)
+    return out
