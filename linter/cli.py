@@ -9,18 +9,18 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from pathlib import Path
 
 import click
 
 from . import __version__
-from .document import SEVERITIES, LineIndex
-from .engine import Options, Result, lint_source
+from .document import SEVERITIES
+from .run import Request, execute, init_config
 from .errors import JalintError
 from .report import REPORTERS
 from .presets import DEFAULT as DEFAULT_PRESET
 from .presets import select as select_preset
 from .rules import knowledge_counts, load_rules
-from .source import expand_paths, read_file, read_stdin
 
 
 class LintByDefault(click.Group):
@@ -91,33 +91,52 @@ def main() -> None:
 @click.option("--severity", type=click.Choice(list(reversed(SEVERITIES))), default="info", show_default=True,
               help="Show findings of this severity and above.")
 @click.option("--stdin-filename", default=None, help="Name for standard input (read with '-').")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+              help="Configuration file (default: the nearest .jalint.yaml or pyproject.toml [tool.jalint]).")
+@click.option("--preset", default=None,
+              help="Rule selection instead of the configuration's: recommended, technical-writing, manifesto, all …")
 @click.option("--rule-file", "rule_files", multiple=True, type=click.Path(), help="Extra YAML rule file (repeatable).")
-@click.option("--preset", default=DEFAULT_PRESET, show_default=True,
-              help="Rule selection: recommended, technical-writing, manifesto, all … (see `jalint rules --preset`).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files (standard input: print the fixed text).")
+@click.option("--dry-run", "--diff", "dry_run", is_flag=True, help="With --fix: print a unified diff, change nothing.")
+@click.option("--report-unused-disables", is_flag=True, help="Report jalint-disable comments that silence nothing.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @_guard
-def lint_command(paths, fmt, severity, stdin_filename, rule_files, preset, color):
+def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule_files, fix, dry_run,
+                 report_unused_disables, color):
     """Lint PATHS (files or directories; '-' for standard input)."""
-    rules = _selected_rules(rule_files, preset)
-    files = expand_paths(list(paths) or ["."])
-    if files.count("-") > 1:
-        raise JalintError("standard input ('-') can be given only once")
-    options = Options(min_severity=severity)
-    result = Result()
-    sources = {}
-    for path in files:
-        source = read_stdin(stdin_filename) if path == "-" else read_file(path)
-        findings = lint_source(source, rules, options)
-        result.findings.extend(findings)
-        result.files += 1
-        if findings:
-            sources[source.path] = LineIndex(source.text)
-    result.findings.sort(key=lambda f: f.sort_key())
+    if dry_run and not fix:
+        raise JalintError("--dry-run/--diff goes with --fix")
+    outcome = execute(Request(
+        paths=list(paths), stdin_filename=stdin_filename, config=config_path, preset=preset,
+        rule_files=list(rule_files), min_severity=severity, report_unused_disables=report_unused_disables,
+        fix=fix, dry_run=dry_run,
+    ))
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    sys.stdout.write(REPORTERS[fmt](result, sources, color=color))
+    if outcome.stdout_text is not None:
+        sys.stdout.write(outcome.stdout_text)
+        report_stream = sys.stderr
+    else:
+        report_stream = sys.stdout
+    for d in outcome.diffs:
+        sys.stdout.write(d)
+    if fix:
+        total = sum(outcome.fixed.values())
+        verb = "would apply" if dry_run else "applied"
+        detail = ", ".join(f"{rule} {n}" for rule, n in sorted(outcome.fixed.items()))
+        click.echo(f"jalint: {verb} {total} fix{'es' if total != 1 else ''}" + (f" ({detail})" if detail else ""), err=True)
+    if not (fix and dry_run):
+        report_stream.write(REPORTERS[fmt](outcome.result, outcome.lines, color=color and report_stream is sys.stdout))
     sys.stdout.flush()
-    sys.exit(1 if result.count("error") else 0)
+    sys.exit(1 if outcome.result.count("error") else 0)
+
+
+@main.command("init")
+@_guard
+def init_command():
+    """Write a commented starter .jalint.yaml in the current folder."""
+    path = init_config(Path.cwd())
+    click.echo(f"wrote {path.name}")
 
 
 def _selected_rules(rule_files, preset):

@@ -158,6 +158,8 @@ class Finding:
     suggestions: list[str]
     rule_source: str
     matched: str = ""
+    fixable: bool = False
+    related: list = field(default_factory=list)  # [(path, line, column)] of the form to follow
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.end_line, self.end_column)

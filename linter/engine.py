@@ -7,6 +7,7 @@ from .document import SEVERITY_RANK, Document, Finding, Hit
 from .mentions import is_mention
 from .plaintext import extract_plain
 from .markdown import extract_markdown
+from . import suppress
 from .rules import Rule
 from .sentences import split_blocks
 from .source import Source
@@ -17,6 +18,7 @@ from .tokenizer import tokenize_sentences
 class Options:
     split_mode: str = "C"
     min_severity: str = "info"
+    report_unused_disables: bool = False
 
 
 def build_document(source: Source, split_mode: str = "C") -> Document:
@@ -53,25 +55,99 @@ def to_finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
         suggestions=list(hit.suggestions),
         rule_source=hit.source or rule.source,
         matched=doc.text[start:end],
+        fixable=rule.fixable,
+        related=[r for r in hit.related if isinstance(r, tuple)],
     )
 
 
-def check_document(doc: Document, rules: list[Rule]) -> list[Finding]:
+def _hits_to_findings(doc: Document, rule: Rule, hits, seen: set, out: list) -> None:
+    for hit in hits:
+        if rule.kind != "consistency" and is_mention(hit.sentence.text, hit.begin, hit.end):
+            continue
+        f = to_finding(doc, rule, hit)
+        key = (f.rule, f.start, f.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+
+
+def check_document(doc: Document, rules: list[Rule], project: "Project | None" = None) -> list[Finding]:
+    """Findings of ``rules`` in ``doc``.  Consistency rules count within the document,
+    or over the whole ``project`` when one is given."""
     findings: list[Finding] = []
     seen: set[tuple] = set()
     for rule in rules:
-        for hit in rule.checker.check(doc, rule):
-            if rule.kind != "consistency" and is_mention(hit.sentence.text, hit.begin, hit.end):
-                continue
-            f = to_finding(doc, rule, hit)
-            key = (f.rule, f.start, f.end)
-            if key in seen:
-                continue
-            seen.add(key)
-            findings.append(f)
+        if rule.kind == "consistency" and project is not None:
+            _hits_to_findings(doc, rule, project.hits(rule, doc), seen, findings)
+        else:
+            _hits_to_findings(doc, rule, rule.checker.check(doc, rule), seen, findings)
     findings = _drop_shadowed(findings, rules)
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+class Project:
+    """Consistency over many documents: each consistency rule's uses are collected
+    from every document first, then decided together, so 障がい in one file is
+    measured against 障害 in all the others."""
+
+    def __init__(self, rules: list[Rule]):
+        self.rules = [r for r in rules if r.kind == "consistency"]
+        self.uses: dict[str, dict[str, list]] = {r.id: {} for r in self.rules}
+        self.docs: dict[str, Document] = {}
+        self._decided: dict[str, dict[str, list[Hit]]] = {}
+
+    def add(self, doc: Document) -> None:
+        self.docs[doc.path] = doc
+        for r in self.rules:
+            uses = r.checker.collect(doc)
+            for u in uses:
+                u.path = doc.path
+            self.uses[r.id][doc.path] = uses
+        self._decided.clear()
+
+    def hits(self, rule: Rule, doc: Document) -> list[Hit]:
+        if rule.id not in self._decided:
+            self._decide(rule)
+        return self._decided[rule.id].get(doc.path, [])
+
+    def _describe(self, use) -> str:
+        doc = self.docs[use.path]
+        line, col = doc.lines.position(use.sentence.span(use.begin, use.end)[0])
+        return f"{use.path}:{line}:{col}"
+
+    def _decide(self, rule: Rule) -> None:
+        all_uses = [u for uses in self.uses[rule.id].values() for u in uses]
+        by_sentence = {}
+        for path, doc in self.docs.items():
+            for s in doc.sentences:
+                by_sentence[id(s)] = path
+        decided: dict[str, list[Hit]] = {}
+        for hit in rule.checker.decide(all_uses, rule, self._describe):
+            path = by_sentence.get(id(hit.sentence))
+            if path is None:
+                continue
+            related = []
+            for u in hit.related:
+                doc = self.docs[u.path]
+                line, col = doc.lines.position(u.sentence.span(u.begin, u.end)[0])
+                related.append((u.path, line, col))
+            hit.related = related
+            decided.setdefault(path, []).append(hit)
+        self._decided[rule.id] = decided
+
+
+def _same_result(f: Finding, g: Finding) -> bool:
+    """Whether two fixes, one span inside the other, produce the same text."""
+    if (f.start, f.end) == (g.start, g.end):
+        return f.suggestions == g.suggestions
+    outer = f if f.start <= g.start and f.end >= g.end else g if g.start <= f.start and g.end >= f.end else None
+    if outer is None:
+        return False
+    inner = g if outer is f else f
+    a, b = inner.start - outer.start, inner.end - outer.start
+    return outer.suggestions[0] == outer.matched[:a] + inner.suggestions[0] + outer.matched[b:]
 
 
 def _drop_shadowed(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
@@ -88,28 +164,55 @@ def _drop_shadowed(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
                 continue
             loser = g if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[g.severity] else f
             dropped.add(id(loser))
-    # the same fix for the same span from two rules: say it once, at the higher severity
-    best: dict[tuple, Finding] = {}
-    for f in findings:
-        if not f.suggestions or id(f) in dropped:
+    # the same fix from two rules (社会保証→社会保障 and 保証→保障): say it once, keeping
+    # the more severe finding (or the first rule's)
+    fixes = sorted((f for f in findings if len(f.suggestions) == 1 and id(f) not in dropped),
+                   key=lambda f: (f.start, f.end))
+    for i, f in enumerate(fixes):
+        if id(f) in dropped:
             continue
-        key = (f.start, f.end, tuple(f.suggestions))
-        other = best.get(key)
-        if other is None:
-            best[key] = f
-        elif SEVERITY_RANK[f.severity] > SEVERITY_RANK[other.severity]:
-            dropped.add(id(other))
-            best[key] = f
-        else:
-            dropped.add(id(f))
+        for g in fixes[i + 1:]:
+            if g.start >= f.end:
+                break
+            if id(g) in dropped or g.rule == f.rule or not _same_result(f, g):
+                continue
+            loser = g if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[g.severity] else f
+            dropped.add(id(loser))
+            if loser is f:
+                break
     return [f for f in findings if id(f) not in dropped]
 
 
-def lint_source(source: Source, rules: list[Rule], options: Options | None = None) -> list[Finding]:
+def finish(doc: Document, findings: list[Finding], syntax: str, options: Options) -> list[Finding]:
+    """Apply inline suppressions and the severity threshold."""
+    if syntax == "markdown":
+        sup = suppress.parse(doc.text, doc.lines)
+        if sup.directives:
+            findings = [f for f in findings if not sup.suppresses(f)]
+            if options.report_unused_disables:
+                findings += [_unused(doc, d) for d in sup.unused()]
+                findings.sort(key=Finding.sort_key)
+    floor = SEVERITY_RANK[options.min_severity]
+    return [f for f in findings if SEVERITY_RANK[f.severity] >= floor]
+
+
+def _unused(doc: Document, d) -> Finding:
+    line, col = doc.lines.position(d.start)
+    end_line, end_col = doc.lines.position(d.end)
+    what = "すべてのルール" if d.rules is None else "、".join(sorted(d.rules))
+    return Finding(doc.path, d.start, d.end, line, col, end_line, end_col, "info", "suppression/unused",
+                   f"この無効化コメント（{what}）は何も抑止していません", [], "jalint", doc.text[d.start:d.end])
+
+
+def lint_source(source: Source, rules: list[Rule], options: Options | None = None,
+                project: Project | None = None) -> list[Finding]:
+    """Lint one source; with a ``project``, the document is (re)counted in it and
+    consistency is decided project-wide."""
     options = options or Options()
     doc = build_document(source, options.split_mode)
-    floor = SEVERITY_RANK[options.min_severity]
-    return [f for f in check_document(doc, rules) if SEVERITY_RANK[f.severity] >= floor]
+    if project is not None:
+        project.add(doc)
+    return finish(doc, check_document(doc, rules, project), source.syntax, options)
 
 
 @dataclass

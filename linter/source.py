@@ -20,6 +20,7 @@ class Source:
     text: str  # decoded, BOM removed
     syntax: str  # "markdown" | "text"
     bom: bool = False
+    stdin: bool = False
 
 
 def syntax_for(path: str) -> str:
@@ -62,7 +63,7 @@ def read_stdin(name: str | None) -> Source:
     label = name or "<stdin>"
     text, bom = decode(data, label)
     syntax = syntax_for(name) if name else "markdown"
-    return Source(label, text, syntax, bom)
+    return Source(label, text, syntax, bom, stdin=True)
 
 
 def _lintable(name: str) -> bool:

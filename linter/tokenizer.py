@@ -18,31 +18,51 @@ SEPARATOR = "\n"
 _lock = threading.Lock()
 
 
+_user_dictionary: str | None = None
+
+
+def use_user_dictionary(path: str | None) -> None:
+    """Tokenize with a Sudachi user dictionary (a compiled .dic) from now on."""
+    global _user_dictionary
+    _user_dictionary = str(path) if path else None
+
+
 @functools.lru_cache(maxsize=None)
-def dictionary():
+def _dictionary(user_dictionary: str | None):
     try:
-        from sudachipy import Dictionary
+        from sudachipy import Config, Dictionary
     except ImportError as exc:  # pragma: no cover - install problem
         raise JalintError(f"SudachiPy is not installed ({exc})") from None
     try:
+        if user_dictionary:
+            return Dictionary(config=Config(user=[user_dictionary]), dict="core")
         return Dictionary(dict="core")
-    except Exception as exc:  # pragma: no cover - install problem
-        raise JalintError(f"cannot load the Sudachi dictionary: {exc}") from None
+    except Exception as exc:
+        what = f"the Sudachi user dictionary {user_dictionary}" if user_dictionary else "the Sudachi dictionary"
+        raise JalintError(f"cannot load {what}: {exc}") from None
+
+
+def dictionary():
+    return _dictionary(_user_dictionary)
 
 
 @functools.lru_cache(maxsize=None)
-def sudachi_tokenizer(mode: str = "C"):
+def _tokenizer(mode: str, user_dictionary: str | None):
     from sudachipy import SplitMode
 
     modes = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}
     if mode not in modes:
         raise JalintError(f"unknown Sudachi split mode {mode!r} (use A, B or C)")
-    return dictionary().tokenizer(mode=modes[mode])
+    return _dictionary(user_dictionary).tokenizer(mode=modes[mode])
+
+
+def sudachi_tokenizer(mode: str = "C"):
+    return _tokenizer(mode, _user_dictionary)
 
 
 @functools.lru_cache(maxsize=4096)
-def _pos(tokenizer_mode: str, pos_id: int) -> tuple[str, ...]:
-    return tuple(dictionary().pos_of(pos_id))
+def _pos_of(user_dictionary: str | None, pos_id: int) -> tuple[str, ...]:
+    return tuple(_dictionary(user_dictionary).pos_of(pos_id))
 
 
 def _pieces(text: str, limit: int = CHUNK_BYTES) -> list[tuple[int, int]]:
@@ -75,12 +95,13 @@ def _pieces(text: str, limit: int = CHUNK_BYTES) -> list[tuple[int, int]]:
 
 def _make_tokens(morphemes, base: int, mode: str) -> list[Token]:
     out = []
-    pos_of = _pos
+    pos_of = _pos_of
+    user = _user_dictionary
     for m in morphemes:
         out.append(
             Token(
                 m.surface(),
-                pos_of(mode, m.part_of_speech_id()),
+                pos_of(user, m.part_of_speech_id()),
                 m.normalized_form(),
                 m.dictionary_form(),
                 m.reading_form(),

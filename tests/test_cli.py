@@ -47,13 +47,13 @@ def test_json_schema(run):
     assert set(data["summary"]) == {"files", "errors", "warnings", "infos"}
     assert data["summary"]["files"] == 1
     keys = {"path", "line", "column", "end_line", "end_column", "severity", "rule", "message",
-            "suggestions", "rule_source"}
+            "suggestions", "rule_source", "related"}
     assert data["findings"]
     for f in data["findings"]:
         assert set(f) == keys
         assert isinstance(f["suggestions"], list) and all(isinstance(s, str) for s in f["suggestions"])
         assert f["severity"] in ("error", "warning", "info")
-        assert f["rule_source"].startswith("rules/") and ".yaml:" in f["rule_source"]
+        assert f["rule_source"].startswith(("rules/", "dictionaries/")) and ".yaml:" in f["rule_source"]
         assert f["line"] >= 1 and f["column"] >= 1
         assert (f["end_line"], f["end_column"]) > (f["line"], f["column"])
         assert not os.path.isabs(f["path"]) or os.path.isabs(str(EXAMPLE))

@@ -61,11 +61,15 @@ class MixedStyle:
             if not polite or not plain:
                 continue
             if len(polite) >= len(plain):
-                dominant, minority, minority_uses = "です・ます", "である", plain
+                dominant, minority, dominant_uses, minority_uses = "です・ます", "である", polite, plain
                 if len(plain) < self.min_count:
                     continue
             else:
-                dominant, minority, minority_uses = "である", "です・ます", polite
+                dominant, minority, dominant_uses, minority_uses = "である", "です・ます", plain, polite
+            ds, db, de = dominant_uses[0]
+            line, col = doc.lines.position(ds.span(db, de)[0])
             for s, b, e in minority_uses:
                 yield Hit(s, b, e, render(rule.message, match=s.text[b:e], dominant=dominant,
-                                          minority=minority, polite=len(polite), plain=len(plain)))
+                                          minority=minority, polite=len(polite), plain=len(plain),
+                                          count=len(dominant_uses), where=f"{line}:{col}",
+                                          part="箇条書き" if part == "list" else "本文"))

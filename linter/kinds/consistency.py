@@ -3,12 +3,27 @@ gets a finding on each use of the minority form, suggesting the dominant one (or
 group's preferred form)::
 
     kind: consistency
-    dictionary: variants.yaml      # groups from dictionaries/variants.yaml
+    dictionary: variants.yaml      # groups from dictionaries/ (a name or a list of names)
     groups:                        # and/or inline groups
       - variants: [障害, 障がい, 障碍]
         exclude: [障害物]          # longer words in which a member means something else
-        preferred: 障害            # optional
-    auto: normalized               # or: groups made from Sudachi's normalized form
+        preferred: 障害            # optional: always wins
+        koyobun: 障害              # optional: the form 公用文作成の考え方 (2022) prescribes
+    auto: normalized               # or katakana, or [normalized, katakana]
+    prefer: preferred              # or majority, or koyobun (which form wins)
+
+A group's members are found as text (anywhere, also inside compounds) unless the
+group says ``lemma: true``: then each member is compared with the dictionary form of
+whole Sudachi tokens, so every inflection of a verb is found (出来ない, 出来ます).
+
+``auto: normalized`` groups the words that share a Sudachi normalized form;
+``auto: katakana`` groups katakana words that differ only in long-vowel marks (ー),
+small kana (ィ/イ) or ヴ/バ (サーバ/サーバー, ウィルス/ウイルス).  Words the bundled
+variant dictionaries cover are left to the dictionary rule.
+
+Every group is validated when it is loaded: a duplicate member, a member in two
+groups, or a preferred/koyobun form that is not a member (or is excluded) is an error
+``dictionaries/FILE:LINE: message``.
 
 The message may use {match}, {dominant}, {count} (uses of the dominant form) and
 {where} (the first use of the dominant form, as line:column or path:line).
@@ -30,8 +45,13 @@ from ..matching import PatternError, render
 from ..mentions import is_mention
 from ..yamlio import load_yaml
 
-KEYS = {"dictionary", "groups", "auto"}
+KEYS = {"dictionary", "groups", "auto", "prefer"}
 AUTO_POS = (("名詞", "普通名詞"), ("動詞", "一般"), ("形容詞", "一般"), ("副詞",))
+AUTO_MODES = ("normalized", "katakana")
+PREFER = ("preferred", "majority", "koyobun")
+GROUP_KEYS = {"variants", "exclude", "preferred", "koyobun", "word", "pos", "lemma", "note", "source"}
+# the bundled dictionaries whose words automatic grouping leaves to the dictionary rule
+BUNDLED = ("variants.yaml", "variants-sudachi.yaml")
 
 
 @dataclass
@@ -41,6 +61,9 @@ class Group:
     preferred: str | None = None
     word: bool = False
     pos: str | None = None  # the word at the match must have this part of speech
+    koyobun: str | None = None  # the form 公用文作成の考え方 (2022) prescribes
+    lemma: bool = False  # members are compared with the dictionary form of whole tokens
+    where: str = ""  # "dictionaries/x.yaml:LINE" or "" for inline groups
 
 
 @dataclass
@@ -52,32 +75,79 @@ class Use:
     end: int
 
 
-def _parse_groups(items, where: str) -> list[Group]:
+class _Fail(Exception):
+    pass
+
+
+def _parse_groups(items, where: str, label: str | None = None) -> list[Group]:
+    """Groups from a list.  ``label`` is the dictionary file (errors then name
+    ``label:LINE``); inline groups of a rule file raise PatternError instead."""
+
+    def fail(item, message):
+        line = getattr(item, "line", None)
+        if label is not None:
+            raise JalintError(f"{label}:{line or 1}: {message}")
+        raise PatternError("groups", message + (f" (line {line})" if line else ""))
+
     if not isinstance(items, list):
+        if label is not None:
+            raise JalintError(f"{label}:1: {where} must be a list of groups")
         raise PatternError("groups", f"{where} must be a list of groups")
     groups = []
     for item in items:
         if isinstance(item, list):
             item = {"variants": item}
         if not isinstance(item, dict):
-            raise PatternError("groups", "each group must be a list of variants or a mapping with 'variants'")
+            fail(item, "each group must be a list of variants or a mapping with 'variants'")
         variants = item.get("variants")
         if not isinstance(variants, list) or len(variants) < 2 or not all(isinstance(v, str) and v for v in variants):
-            raise PatternError("groups", f"a group needs at least two variants (line {getattr(item, 'line', '?')})")
+            fail(item, "a group needs at least two variants")
+        seen = set()
+        for v in variants:
+            if v in seen:
+                fail(item, f"duplicate member {v!r} in the group")
+            seen.add(v)
         exclude = item.get("exclude", [])
         if not isinstance(exclude, list) or not all(isinstance(v, str) for v in exclude):
-            raise PatternError("groups", "'exclude' must be a list of strings")
+            fail(item, "'exclude' must be a list of strings")
         preferred = item.get("preferred")
         if preferred is not None and preferred not in variants:
-            raise PatternError("groups", f"preferred form {preferred!r} is not among the variants")
+            fail(item, f"preferred form {preferred!r} is not among the variants")
+        if preferred is not None and preferred in exclude:
+            fail(item, f"preferred form {preferred!r} is also excluded")
+        koyobun = item.get("koyobun")
+        if koyobun is not None and koyobun not in variants:
+            fail(item, f"koyobun form {koyobun!r} is not among the variants")
         pos = item.get("pos")
         if pos is not None and not isinstance(pos, str):
-            raise PatternError("groups", "'pos' must be a part-of-speech prefix such as 名詞")
-        unknown = set(item) - {"variants", "exclude", "preferred", "word", "pos", "note"}
+            fail(item, "'pos' must be a part-of-speech prefix such as 名詞")
+        for key in ("word", "lemma"):
+            if not isinstance(item.get(key, False), bool):
+                fail(item, f"'{key}' must be true or false")
+        unknown = set(item) - GROUP_KEYS
         if unknown:
-            raise PatternError("groups", f"unknown key in group: {sorted(unknown)[0]}")
-        groups.append(Group(list(variants), list(exclude), preferred, bool(item.get("word", False)), pos))
+            fail(item, f"unknown key in group: {sorted(unknown)[0]}")
+        at = f"{label}:{getattr(item, 'line', 1)}" if label is not None else ""
+        groups.append(Group(list(variants), list(exclude), preferred, bool(item.get("word", False)), pos,
+                            koyobun, bool(item.get("lemma", False)), at))
     return groups
+
+
+def _check_overlaps(groups: list[Group]) -> None:
+    """A member in two groups, or two groups preferring different forms of one word."""
+    owner: dict[tuple, Group] = {}
+    for g in groups:
+        for v in g.variants:
+            key = (v, g.lemma)
+            other = owner.get(key)
+            if other is not None:
+                detail = f"{v!r} is also a member of the group at {other.where}" if other.where else f"{v!r} is in two groups"
+                if other.preferred and g.preferred and other.preferred != g.preferred:
+                    detail += f" (contradictory preferred forms {other.preferred!r} and {g.preferred!r})"
+                if g.where:
+                    raise JalintError(f"{g.where}: {detail}")
+                raise PatternError("groups", detail)
+            owner[key] = g
 
 
 @functools.lru_cache(maxsize=None)
@@ -87,7 +157,7 @@ def load_dictionary(name: str) -> tuple:
     path = Path(name)
     if not path.is_absolute():
         path = package_data_dir("dictionaries") / name
-    label = f"dictionaries/{name}" if not Path(name).is_absolute() else name
+    label = _label(name)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -96,6 +166,39 @@ def load_dictionary(name: str) -> tuple:
     if not isinstance(data, dict):
         raise JalintError(f"{label}:1: a dictionary is a mapping")
     return tuple(data.items())
+
+
+def _label(name: str) -> str:
+    return f"dictionaries/{name}" if not Path(name).is_absolute() else name
+
+
+@functools.lru_cache(maxsize=None)
+def dictionary_groups(names: tuple) -> tuple:
+    """The validated groups of one or more dictionary files, in order."""
+    groups: list[Group] = []
+    for name in names:
+        data = dict(load_dictionary(name))
+        groups += _parse_groups(data.get("groups", []), "'groups'", _label(name))
+    _check_overlaps(groups)
+    return tuple(groups)
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_words():
+    """(regex over the members of the bundled text groups, set of lemma members)."""
+    from ..rules import package_data_dir
+
+    names = tuple(n for n in BUNDLED if (package_data_dir("dictionaries") / n).is_file())
+    groups = dictionary_groups(names) if names else ()
+    text = sorted({v for g in groups if not g.lemma for v in g.variants}, key=len, reverse=True)
+    lemmas = frozenset(v for g in groups if g.lemma for v in g.variants)
+    regex = re.compile("|".join(re.escape(w) for w in text)) if text else None
+    return regex, lemmas
+
+
+def _covered(surface: str, lemma: str) -> bool:
+    regex, lemmas = _bundled_words()
+    return lemma in lemmas or surface in lemmas or (regex is not None and regex.search(surface) is not None)
 
 
 def _script(c: str) -> str:
@@ -154,28 +257,78 @@ def auto_variant_ok(a: str, b: str) -> bool:
     return _lemma_reading(a) == _lemma_reading(b)
 
 
+# -- katakana spellings ---------------------------------------------------------------
+KATA_RUN = re.compile(r"[ァ-ヺー]{3,}")
+_SMALL = str.maketrans("ァィゥェォヵヶャュョヮ", "アイウエオカケヤユヨワ")
+_VU = (("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴュ", "ビュ"), ("ヴ", "ブ"))
+
+
+def kata_fold(word: str) -> str:
+    """The key katakana spellings of one loanword share: ヴ-row as バ-row, small
+    vowels and ャュョ as full size, long-vowel marks dropped.  ッ is kept: ステッキ
+    and ステーキ are different words."""
+    for a, b in _VU:
+        word = word.replace(a, b)
+    return word.translate(_SMALL).replace("ー", "")
+
+
+def kata_variant_ok(a: str, b: str) -> bool:
+    """Whether two katakana words with one fold key are spellings of one loanword.
+    A long-vowel mark may differ at the end of a word of at least three letters
+    (サーバ/サーバー, but not ビル/ビール or カバ/カバー); inside a word only when both are
+    long (インタフェース/インターフェース, not レザー/レーザー)."""
+    if a == b or (a, b) in _not_variants():
+        return False
+    if min(len(a), len(b)) < 3:
+        return False
+    if kata_fold(a) != kata_fold(b):
+        return False
+    ta, tb = a.rstrip("ー"), b.rstrip("ー")
+    # the long vowels inside the word, after folding small kana and ヴ
+    ia = _fold_soft(ta)
+    ib = _fold_soft(tb)
+    if ia == ib:
+        return len(ta) >= 3 and len(tb) >= 3  # a trailing ー, or small kana / ヴ
+    return min(len(a), len(b)) >= 5
+
+
+def _fold_soft(word: str) -> str:
+    for x, y in _VU:
+        word = word.replace(x, y)
+    return word.translate(_SMALL)
+
+
 class Consistency:
     def __init__(self, spec: dict):
         groups: list[Group] = []
         if "dictionary" in spec:
-            name = spec["dictionary"]
-            if not isinstance(name, str):
-                raise PatternError("dictionary", "'dictionary' must be a file name in dictionaries/")
-            data = dict(load_dictionary(name))
-            groups += _parse_groups(data.get("groups", []), f"dictionaries/{name}: 'groups'")
+            names = spec["dictionary"]
+            if isinstance(names, str):
+                names = [names]
+            if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+                raise PatternError("dictionary", "'dictionary' must be a file name in dictionaries/ or a list of them")
+            groups += list(dictionary_groups(tuple(names)))
         if "groups" in spec:
             groups += _parse_groups(spec["groups"], "'groups'")
+        _check_overlaps(groups)
         auto = spec.get("auto")
-        if auto not in (None, "normalized"):
-            raise PatternError("auto", "'auto' must be 'normalized'")
+        modes = [auto] if isinstance(auto, str) else auto
+        if modes is not None and (not isinstance(modes, list) or not modes or any(m not in AUTO_MODES for m in modes)):
+            raise PatternError("auto", "'auto' must be 'normalized', 'katakana' or a list of them")
         if not groups and auto is None:
             raise PatternError("groups", "a consistency rule needs 'groups', 'dictionary' or 'auto'")
+        prefer = spec.get("prefer", "preferred")
+        if prefer not in PREFER:
+            raise PatternError("prefer", "'prefer' must be 'preferred', 'majority' or 'koyobun'")
+        self.prefer = prefer
         self.groups = groups
-        self.auto = auto == "normalized"
+        self.auto = "normalized" in (modes or [])
+        self.katakana = "katakana" in (modes or [])
         self.member_of: dict[str, list[int]] = {}
+        self.lemma_of: dict[str, list[int]] = {}
         for gi, g in enumerate(groups):
             for v in g.variants:
-                self.member_of.setdefault(v, []).append(gi)
+                (self.lemma_of if g.lemma else self.member_of).setdefault(v, []).append(gi)
         words = sorted(self.member_of, key=len, reverse=True)
         self.regex = re.compile("|".join(re.escape(w) for w in words)) if words else None
 
@@ -185,8 +338,12 @@ class Consistency:
         for s in doc.sentences:
             if self.regex is not None:
                 uses.extend(self._group_uses(s))
+            if self.lemma_of:
+                uses.extend(self._lemma_uses(s))
             if self.auto:
                 uses.extend(self._auto_uses(s))
+            if self.katakana:
+                uses.extend(self._katakana_uses(s))
         return uses
 
     @staticmethod
@@ -234,6 +391,22 @@ class Consistency:
                     continue
                 yield Use(("group", gi), m.group(0), s, b, e)
 
+    def _lemma_uses(self, s):
+        text = s.text
+        for t in s.tokens:
+            gis = self.lemma_of.get(t.dictionary)
+            if not gis:
+                continue
+            if is_mention(text, t.begin, t.end):
+                continue
+            for gi in gis:
+                g = self.groups[gi]
+                if g.pos is not None and not t.pos_str.startswith(g.pos):
+                    continue
+                if self._excluded(text, t.begin, t.end, g):
+                    continue
+                yield Use(("group", gi), t.dictionary, s, t.begin, t.end)
+
     def _auto_uses(self, s):
         text = s.text
         for t in s.tokens:
@@ -244,7 +417,28 @@ class Consistency:
                 continue
             if is_mention(text, t.begin, t.end):
                 continue
+            if _covered(t.surface, t.dictionary):
+                continue
             yield Use(("auto", t.normalized), t.dictionary, s, t.begin, t.end)
+
+    def _katakana_uses(self, s):
+        """Katakana words: each maximal run of katakana (サーバセキュリティ) and, where a
+        run is several tokens, each katakana token of three letters or more in it."""
+        text = s.text
+        for m in KATA_RUN.finditer(text):
+            b, e = m.start(), m.end()
+            if is_mention(text, b, e):
+                continue
+            spans = [(b, e)]
+            inner = [t for t in s.tokens if t.begin >= b and t.end <= e]
+            if len(inner) > 1:
+                spans += [(t.begin, t.end) for t in inner
+                          if t.end - t.begin >= 3 and KATA_RUN.fullmatch(t.surface)]
+            for x, y in spans:
+                word = text[x:y]
+                if _covered(word, word):
+                    continue
+                yield Use(("kata", kata_fold(word)), word, s, x, y)
 
     # -- deciding ---------------------------------------------------------------
     def decide(self, uses: list[Use], rule, describe=None):
@@ -252,19 +446,26 @@ class Consistency:
         by_group: dict[object, dict[str, list[Use]]] = {}
         for u in uses:
             by_group.setdefault(u.group, {}).setdefault(u.variant, []).append(u)
+        reported: list[tuple] = []
         for key, variants in by_group.items():
             if len(variants) < 2:
                 continue
-            if key[0] == "auto":
-                variants = self._auto_filter(variants)
+            if key[0] in ("auto", "kata"):
+                variants = self._auto_filter(variants, kata_variant_ok if key[0] == "kata" else auto_variant_ok)
                 if len(variants) < 2:
                     continue
                 preferred = None
                 order = list(variants)
+                source = None
             else:
                 g = self.groups[key[1]]
-                preferred = g.preferred
+                preferred = None
+                if self.prefer == "koyobun":
+                    preferred = g.koyobun or g.preferred
+                elif self.prefer == "preferred":
+                    preferred = g.preferred
                 order = g.variants
+                source = g.where or None
             if preferred is not None and preferred in variants:
                 dominant = preferred
             else:
@@ -276,12 +477,16 @@ class Consistency:
                     continue
                 for u in vuses:
                     s = u.sentence
+                    span = (s.index, u.begin, u.end)
+                    if any(i == span[0] and b < u.end and u.begin < e for i, b, e in reported):
+                        continue  # a katakana token inside a run already reported
+                    reported.append(span)
                     matched = s.text[u.begin:u.end]
                     suggestion = self._suggest(matched, v, dominant)
                     msg = render(rule.message, match=matched, variant=v, dominant=dominant,
                                  count=len(variants[dominant]), where=where)
                     yield Hit(s, u.begin, u.end, msg, [suggestion] if suggestion else [],
-                              related=[x for x in variants[dominant][:3]])
+                              related=[x for x in variants[dominant][:3]], source=source)
 
     @staticmethod
     def _suggest(matched: str, variant: str, dominant: str) -> str | None:
@@ -296,12 +501,13 @@ class Consistency:
             return dstem + matched[len(vstem):]
         return None
 
-    def _auto_filter(self, variants: dict[str, list[Use]]) -> dict[str, list[Use]]:
+    @staticmethod
+    def _auto_filter(variants: dict[str, list[Use]], ok) -> dict[str, list[Use]]:
         forms = list(variants)
         keep = set()
         for a in forms:
             for b in forms:
-                if a < b and auto_variant_ok(a, b):
+                if a < b and ok(a, b):
                     keep.update((a, b))
         return {v: variants[v] for v in forms if v in keep}
 

@@ -2,10 +2,13 @@
 
     {"version": 1,
      "findings": [{"path", "line", "column", "end_line", "end_column", "severity",
-                   "rule", "message", "suggestions": [str], "rule_source"}],
+                   "rule", "message", "suggestions": [str], "rule_source",
+                   "related": [{"path", "line", "column"}]}],
      "summary": {"files", "errors", "warnings", "infos"}}
 
-Columns are 1-based Unicode code points; ``end_column`` is exclusive.
+Columns are 1-based Unicode code points; ``end_column`` is exclusive.  ``related``
+lists, for a consistency finding, a few uses of the form to follow (possibly in
+other files).
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ def finding_dict(f) -> dict:
         "message": f.message,
         "suggestions": list(f.suggestions),
         "rule_source": f.rule_source,
+        "related": [{"path": p, "line": line, "column": col} for p, line, col in f.related],
     }
 
 

@@ -1,0 +1,82 @@
+"""The same particle twice in one sentence with nothing between them but words
+(textlint's no-doubled-joshi, with its options).
+
+Runs of particles are merged (には, では are particles of their own).  Between two
+uses of one particle, a 読点, a bracket or another particle counts as distance; a pair
+whose distance is at most ``min_interval`` is reported at the second.  Unless
+``strict``, these are left alone, as in textlint: the possessive の, を, the
+conjunctive て, two parallel particles (〜たり〜たり, 〜や〜や) and 〜かどうか.
+"""
+from __future__ import annotations
+
+from ..document import Hit
+from ..matching import render
+
+COMMAS = ("、", "，", ",")
+BRACKETS = set("「」『』（）()【】［］[]〔〕")
+
+
+class DoubledJoshi:
+    def __init__(self, min_interval: int = 1, strict: bool = False, allow: list | None = None):
+        if not isinstance(min_interval, int) or min_interval < 1:
+            raise TypeError("min_interval must be a positive integer")
+        self.min_interval = min_interval
+        self.strict = bool(strict)
+        self.allow = set(allow or [])
+
+    def _countable(self, s):
+        """(key, surface, begin, end, kind) for particles and the tokens that count
+        as distance."""
+        out = []
+        toks = s.tokens
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if t.pos[0] == "助詞":
+                j = i
+                while j + 1 < len(toks) and toks[j + 1].pos[0] == "助詞" and toks[j + 1].begin == toks[j].end:
+                    j += 1
+                group = toks[i:j + 1]
+                surface = "".join(g.surface for g in group)
+                key = surface + ":" + ",".join(group[0].pos[:2]) if len(group) == 1 else surface + ":助詞助詞"
+                out.append((key, surface, group[0].begin, group[-1].end, group[0].pos[1], i))
+                i = j + 1
+                continue
+            if not self.strict and (t.surface in COMMAS or t.surface in BRACKETS):
+                out.append((None, t.surface, t.begin, t.end, "", i))
+            i += 1
+        return out
+
+    def _exempt(self, surface: str, kind: str, uses, s) -> bool:
+        if self.strict:
+            return False
+        if surface == "の" and kind == "格助詞":
+            return True
+        if surface == "を" or (surface == "て" and kind == "接続助詞"):
+            return True
+        if len(uses) == 2 and kind == "副助詞" and surface in ("たり", "だり"):
+            return True
+        if len(uses) == 2 and surface == "や" and kind == "副助詞":
+            return True
+        if surface == "か" and len(uses) == 2:
+            prev_index = uses[1][5] - 1  # the token before the second か
+            if prev_index >= 0 and s.tokens[prev_index].surface == "どう":
+                return True
+        return False
+
+    def check(self, doc, rule):
+        for s in doc.sentences:
+            items = self._countable(s)
+            groups: dict[str, list] = {}
+            for pos, item in enumerate(items):
+                if item[0] is not None:
+                    groups.setdefault(item[0], []).append((pos, *item[1:]))
+            for key, uses in groups.items():
+                surface, kind = uses[0][1], uses[0][4]
+                if len(uses) < 2 or surface in self.allow:
+                    continue
+                if self._exempt(surface, kind, uses, s):
+                    continue
+                for prev, cur in zip(uses, uses[1:]):
+                    if cur[0] - prev[0] <= self.min_interval:
+                        yield Hit(s, cur[2], cur[3], render(rule.message, match=cur[1]))

@@ -1,0 +1,136 @@
+"""One run of the linter, as the command line asks for it: find the configuration,
+assemble the rules, read the files, count the project for consistency, lint, and
+optionally fix.  No printing here: the CLI reports what this returns."""
+from __future__ import annotations
+
+import collections
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config as config_mod
+from . import tokenizer
+from .document import LineIndex
+from .engine import Options, Project, Result, build_document, check_document, finish
+from .errors import JalintError
+from .fix import fix_text, unified_diff, write_atomic
+from .ruleset import assemble
+from .source import Source, expand_paths, read_file, read_stdin
+
+
+@dataclass
+class Request:
+    paths: list[str]
+    stdin_filename: str | None = None
+    config: str | None = None
+    preset: str | None = None
+    rule_files: list[str] = field(default_factory=list)
+    min_severity: str = "info"
+    report_unused_disables: bool = False
+    fix: bool = False
+    dry_run: bool = False  # with fix: compute a diff, write nothing
+
+
+@dataclass
+class Outcome:
+    result: Result
+    lines: dict[str, LineIndex]  # for the reporter's source excerpts
+    fixed: collections.Counter = field(default_factory=collections.Counter)
+    diffs: list[str] = field(default_factory=list)
+    stdout_text: str | None = None  # --fix on standard input: the fixed text
+    config: config_mod.Config | None = None
+
+
+def _linted_files(req: Request, cfg: config_mod.Config) -> list[str]:
+    given = list(req.paths) or ["."]
+    files = []
+    for p in given:
+        if p != "-" and os.path.isdir(p):
+            files += [f for f in expand_paths([p]) if cfg.selects(f)]
+        else:
+            files += expand_paths([p])
+    if files.count("-") > 1:
+        raise JalintError("standard input ('-') can be given only once")
+    seen, out = set(), []
+    for f in files:
+        key = f if f == "-" else os.path.abspath(f)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _project_files(cfg: config_mod.Config, linted: list[str]) -> list[str]:
+    """Other files of a configured project, read only to count variants."""
+    if cfg.path is None or cfg.root is None:
+        return []
+    mine = {os.path.abspath(f) for f in linted if f != "-"}
+    return [f for f in expand_paths([str(cfg.root)]) if cfg.selects(f) and os.path.abspath(f) not in mine]
+
+
+def execute(req: Request) -> Outcome:
+    cfg = config_mod.discover(req.paths, req.config)
+    tokenizer.use_user_dictionary(cfg.user_dictionary)
+    rules = assemble(cfg, req.preset, req.rule_files)
+    options = Options(split_mode=cfg.split_mode, min_severity=req.min_severity,
+                      report_unused_disables=req.report_unused_disables)
+    files = _linted_files(req, cfg)
+    sources: list[Source] = [read_stdin(req.stdin_filename) if f == "-" else read_file(f) for f in files]
+
+    project = Project(rules)
+    docs = {}
+    for src in sources:
+        docs[src.path] = build_document(src, options.split_mode)
+        project.add(docs[src.path])
+    if project.rules:
+        for f in _project_files(cfg, files):
+            try:
+                other = read_file(f)
+            except JalintError:
+                continue  # an unreadable file is reported when it is linted itself
+            project.add(build_document(other, options.split_mode))
+
+    outcome = Outcome(Result(), {}, config=cfg)
+    for src in sources:
+        doc = docs[src.path]
+        if req.fix:
+            doc = _fix(src, doc, rules, project, options, req, outcome)
+        findings = finish(doc, check_document(doc, rules, project), src.syntax, options)
+        outcome.result.findings.extend(findings)
+        outcome.result.files += 1
+        if findings:
+            outcome.lines[src.path] = doc.lines
+    outcome.result.findings.sort(key=lambda f: f.sort_key())
+    return outcome
+
+
+def _fix(src: Source, doc, rules, project: Project, options: Options, req: Request, outcome: Outcome):
+    def lint(text: str):
+        d = build_document(Source(src.path, text, src.syntax, src.bom), options.split_mode)
+        project.add(d)
+        return finish(d, check_document(d, rules, project), src.syntax, Options(split_mode=options.split_mode))
+
+    new_text, applied = fix_text(src.text, lint)
+    if new_text == src.text:
+        project.add(doc)
+        return doc
+    outcome.fixed.update(applied)
+    if req.dry_run:
+        outcome.diffs.append(unified_diff(src.path, src.text, new_text))
+        project.add(doc)
+        return doc
+    if src.stdin:
+        outcome.stdout_text = ("\ufeff" if src.bom else "") + new_text
+    else:
+        write_atomic(src.path, new_text, src.bom)
+    fixed_doc = build_document(Source(src.path, new_text, src.syntax, src.bom), options.split_mode)
+    project.add(fixed_doc)
+    return fixed_doc
+
+
+def init_config(folder: Path) -> Path:
+    target = folder / ".jalint.yaml"
+    if target.exists():
+        raise JalintError(f"{target}: already exists (remove it first to write a new one)")
+    target.write_text(config_mod.STARTER, encoding="utf-8")
+    return target
