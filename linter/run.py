@@ -17,6 +17,8 @@ from .fix import fix_text, unified_diff, write_atomic
 from .ruleset import assemble
 from .source import Source, expand_paths, read_file, read_stdin
 
+MAX_ROUNDS = 4
+
 
 @dataclass
 class Request:
@@ -91,10 +93,10 @@ def execute(req: Request) -> Outcome:
             project.add(build_document(other, options.split_mode))
 
     outcome = Outcome(Result(), {}, config=cfg)
+    if req.fix:
+        _fix_all(sources, docs, rules, project, options, req, outcome)
     for src in sources:
         doc = docs[src.path]
-        if req.fix:
-            doc = _fix(src, doc, rules, project, options, req, outcome)
         findings = finish(doc, check_document(doc, rules, project), src.syntax, options)
         outcome.result.findings.extend(findings)
         outcome.result.files += 1
@@ -104,28 +106,50 @@ def execute(req: Request) -> Outcome:
     return outcome
 
 
-def _fix(src: Source, doc, rules, project: Project, options: Options, req: Request, outcome: Outcome):
-    def lint(text: str):
-        d = build_document(Source(src.path, text, src.syntax, src.bom), options.split_mode)
+def _fix_all(sources, docs, rules, project: Project, options: Options, req: Request, outcome: Outcome) -> None:
+    """Fix every file; repeat over all files while fixes in one file change what the
+    project's counts say about another (at most a few rounds)."""
+    originals = {src.path: src.text for src in sources}
+    current = dict(originals)
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        for src in sources:
+            text, applied = _fix_one(src, current[src.path], rules, project, options)
+            if applied:
+                changed = True
+                outcome.fixed.update(applied)
+                current[src.path] = text
+        if not changed:
+            break
+    for src in sources:
+        new_text = current[src.path]
+        if new_text == originals[src.path]:
+            continue
+        if req.dry_run:
+            outcome.diffs.append(unified_diff(src.path, src.text, new_text))
+            project.add(docs[src.path])
+            continue
+        if src.stdin:
+            outcome.stdout_text = ("\ufeff" if src.bom else "") + new_text
+        else:
+            write_atomic(src.path, new_text, src.bom)
+        docs[src.path] = build_document(Source(src.path, new_text, src.syntax, src.bom), options.split_mode)
+        project.add(docs[src.path])
+    if req.dry_run:
+        for src in sources:
+            project.add(docs[src.path])
+    if req.fix and any(src.stdin for src in sources) and outcome.stdout_text is None:
+        stdin_src = next(src for src in sources if src.stdin)
+        outcome.stdout_text = ("\ufeff" if stdin_src.bom else "") + stdin_src.text
+
+
+def _fix_one(src: Source, text: str, rules, project: Project, options: Options):
+    def lint(t: str):
+        d = build_document(Source(src.path, t, src.syntax, src.bom), options.split_mode)
         project.add(d)
         return finish(d, check_document(d, rules, project), src.syntax, Options(split_mode=options.split_mode))
 
-    new_text, applied = fix_text(src.text, lint)
-    if new_text == src.text:
-        project.add(doc)
-        return doc
-    outcome.fixed.update(applied)
-    if req.dry_run:
-        outcome.diffs.append(unified_diff(src.path, src.text, new_text))
-        project.add(doc)
-        return doc
-    if src.stdin:
-        outcome.stdout_text = ("\ufeff" if src.bom else "") + new_text
-    else:
-        write_atomic(src.path, new_text, src.bom)
-    fixed_doc = build_document(Source(src.path, new_text, src.syntax, src.bom), options.split_mode)
-    project.add(fixed_doc)
-    return fixed_doc
+    return fix_text(text, lint)
 
 
 def init_config(folder: Path) -> Path:
