@@ -8,6 +8,7 @@
         extends: [recommended]
         rules: [style/sentence-length]
         severity: {style/sentence-length: info}      # optional overrides
+        options: {style/max-comma: {max: 3}}          # optional rule options
 
 ``all`` selects every rule.
 """
@@ -34,6 +35,7 @@ class Preset:
     patterns: list[tuple[str, int]] = field(default_factory=list)  # (glob, line)
     extends: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict] = field(default_factory=dict)
     line: int = 0
 
 
@@ -49,7 +51,7 @@ def load_presets() -> dict[str, Preset]:
         line = data["presets"].line_of(name)
         if not isinstance(spec, LineDict):
             raise JalintError(f"{label}:{line}: preset {name} must be a mapping")
-        unknown = set(spec) - {"description", "rules", "extends", "severity"}
+        unknown = set(spec) - {"description", "rules", "extends", "severity", "options"}
         if unknown:
             key = sorted(unknown)[0]
             raise JalintError(f"{label}:{spec.line_of(key)}: preset {name}: unknown key '{key}'")
@@ -62,8 +64,11 @@ def load_presets() -> dict[str, Preset]:
         severity = spec.get("severity", {}) or {}
         if not isinstance(severity, dict) or not all(v in SEVERITIES for v in severity.values()):
             raise JalintError(f"{label}:{spec.line_of('severity')}: preset {name}: 'severity' maps rule ids to error/warning/info")
+        options = spec.get("options", {}) or {}
+        if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
+            raise JalintError(f"{label}:{spec.line_of('options')}: preset {name}: 'options' maps rule ids to option mappings")
         presets[name] = Preset(name, spec.get("description", ""), [(r, spec.line_of("rules")) for r in rules],
-                               list(extends), dict(severity), line)
+                               list(extends), dict(severity), dict(options), line)
     for p in presets.values():
         for parent in p.extends:
             if parent not in presets:
@@ -85,6 +90,7 @@ def select(rules: list[Rule], name: str) -> list[Rule]:
     ids = {r.id for r in rules}
     chosen: set[str] = set()
     severity: dict[str, str] = {}
+    options: dict[str, dict] = {}
 
     def visit(p: Preset, trail: tuple[str, ...]) -> None:
         if p.name in trail:
@@ -97,10 +103,31 @@ def select(rules: list[Rule], name: str) -> list[Rule]:
                 raise JalintError(f"rules/{FILE}:{line}: preset {p.name}: {pattern!r} names no rule")
             chosen.update(matched)
         severity.update(p.severity)
+        for rid, opts in p.options.items():
+            options.setdefault(rid, {}).update(opts)
 
     visit(presets[name], ())
     out = []
     for r in rules:
         if r.id in chosen:
+            if r.id in options:
+                r = with_options(r, options[r.id])
             out.append(dataclasses.replace(r, severity=severity[r.id]) if r.id in severity else r)
     return out
+
+
+def with_options(rule: Rule, options: dict) -> Rule:
+    """The rule rebuilt with some of its keys (or its builtin check's options) replaced."""
+    from .rules import build_rule
+    from .yamlio import LineDict
+
+    merged = dict(rule.spec)
+    if rule.kind == "builtin" and not set(options) <= set(merged) - {"options"}:
+        merged["options"] = {**(merged.get("options") or {}), **options}
+    else:
+        merged.update(options)
+    spec = LineDict(merged)
+    spec.line = getattr(rule.spec, "line", 1)
+    spec.key_lines = dict(getattr(rule.spec, "key_lines", {}))
+    rebuilt = build_rule(spec, rule.source.rsplit(":", 1)[0])
+    return dataclasses.replace(rebuilt, source=rule.source, severity=rule.severity)

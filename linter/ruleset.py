@@ -9,6 +9,7 @@ from pathlib import Path
 from .config import Config
 from .errors import JalintError
 from .presets import select as select_preset
+from .presets import with_options
 from .rules import Rule, build_rule, load_rule_file, load_rules
 from .yamlio import LineDict
 
@@ -55,16 +56,12 @@ def term_rules(config: Config) -> list[Rule]:
 
 
 def _apply_options(rule: Rule, options: dict, config: Config) -> Rule:
-    spec = LineDict({**rule.spec, **options})
-    spec.line = rule.spec.line if isinstance(rule.spec, LineDict) else 1
-    spec.key_lines = dict(getattr(rule.spec, "key_lines", {}))
     try:
-        rebuilt = build_rule(spec, rule.source.rsplit(":", 1)[0])
+        return with_options(rule, options)
     except JalintError as exc:
         line = config.rule_lines.get(rule.id, 1)
         reason = str(exc).split(f"rule {rule.id}: ", 1)[-1]
         raise JalintError(f"{config.label}:{line}: rules.{rule.id}.options: {reason}") from None
-    return dataclasses.replace(rebuilt, source=rule.source)
 
 
 def assemble(config: Config, preset: str | None = None, extra_rule_files: list[str] | None = None) -> list[Rule]:

@@ -5,7 +5,8 @@ Runs of particles are merged (には, では are particles of their own).  Betwe
 uses of one particle, a 読点, a bracket or another particle counts as distance; a pair
 whose distance is at most ``min_interval`` is reported at the second.  Unless
 ``strict``, these are left alone, as in textlint: the possessive の, を, the
-conjunctive て, two parallel particles (〜たり〜たり, 〜や〜や) and 〜かどうか.
+conjunctive て, two parallel particles (〜たり〜たり, 〜や〜や) and 〜かどうか; and
+beyond textlint, the parallel AもBも and the quoting と of 〜という.
 """
 from __future__ import annotations
 
@@ -58,11 +59,20 @@ class DoubledJoshi:
             return True
         if len(uses) == 2 and surface == "や" and kind == "副助詞":
             return True
+        if surface == "も" and len(uses) == 2:
+            return True  # AもBも: the parallel も
+        if surface == "と" and all(self._quoting(s, u[5]) for u in uses[1:]):
+            return True  # 〜という, 〜と言う: quotation, not a second と
         if surface == "か" and len(uses) == 2:
             prev_index = uses[1][5] - 1  # the token before the second か
             if prev_index >= 0 and s.tokens[prev_index].surface == "どう":
                 return True
         return False
+
+    @staticmethod
+    def _quoting(s, token_index: int) -> bool:
+        nxt = token_index + 1
+        return nxt < len(s.tokens) and s.tokens[nxt].dictionary in ("いう", "言う", "云う")
 
     def check(self, doc, rule):
         for s in doc.sentences:

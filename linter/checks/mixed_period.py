@@ -36,5 +36,5 @@ class MixedPeriod:
             if end in ".．":
                 yield Hit(s, len(text) - 1, len(text), render(rule.message, match=end, suggestion=self.period),
                           [self.period])
-            elif JAPANESE.match(end) or end.isalnum():
+            elif JAPANESE.match(end):
                 yield Hit(s, len(text) - 1, len(text), render(rule.message, match=end, suggestion=self.period))

@@ -2,8 +2,9 @@
 
 Each sentence's closing predicate is classed as polite (です, ます, でした, ません …) or
 plain (である, だ, であった, だった …); other endings (体言止め, a bare verb) count for
-neither.  Headings are ignored, and list items are counted apart from body text
-(lists are often terse).  In each part the minority style is reported.
+neither.  Headings, list items and body text are counted apart (lists are often
+terse).  In each part the minority style is reported, or, where a style is
+prescribed for the part, every sentence in the other style.
 """
 from __future__ import annotations
 
@@ -42,34 +43,52 @@ def _ending(s) -> tuple[str, int, int] | None:
     return None
 
 
+STYLE_NAMES = {"ですます": "polite", "である": "plain", "": None}
+
+
 class MixedStyle:
-    def __init__(self, min_count: int = 1):
+    """Options (textlint's no-mix-dearu-desumasu): ``body``, ``list``, ``heading`` —
+    "" (the majority decides), "ですます" or "である" (every other style is reported)."""
+
+    def __init__(self, min_count: int = 1, body: str = "", list: str = "", heading: str = ""):  # noqa: A002
+        for value in (body, list, heading):
+            if value not in STYLE_NAMES:
+                raise TypeError("body, list and heading must be '', 'ですます' or 'である'")
         self.min_count = min_count
+        self.prefer = {"body": STYLE_NAMES[body], "list": STYLE_NAMES[list], "heading": STYLE_NAMES[heading]}
 
     def check(self, doc, rule):
         parts: dict[str, dict[str, list]] = {}
         for s in doc.sentences:
-            if s.kind in ("heading", "table_cell"):
+            if s.kind == "table_cell":
                 continue
             e = _ending(s)
             if e is None:
                 continue
-            part = "list" if s.kind == "list_item" else "body"
+            part = {"list_item": "list", "heading": "heading"}.get(s.kind, "body")
             parts.setdefault(part, {"polite": [], "plain": []})[e[0]].append((s, e[1], e[2]))
+        names = {"polite": "です・ます", "plain": "である"}
+        labels = {"list": "箇条書き", "heading": "見出し", "body": "本文"}
         for part, styles in parts.items():
             polite, plain = styles["polite"], styles["plain"]
-            if not polite or not plain:
-                continue
-            if len(polite) >= len(plain):
-                dominant, minority, dominant_uses, minority_uses = "です・ます", "である", polite, plain
-                if len(plain) < self.min_count:
+            prefer = self.prefer[part]
+            if prefer is None:
+                if not polite or not plain:
+                    continue
+                winner = "polite" if len(polite) >= len(plain) else "plain"
+                if winner == "polite" and len(plain) < self.min_count:
                     continue
             else:
-                dominant, minority, dominant_uses, minority_uses = "である", "です・ます", plain, polite
-            ds, db, de = dominant_uses[0]
-            line, col = doc.lines.position(ds.span(db, de)[0])
-            for s, b, e in minority_uses:
-                yield Hit(s, b, e, render(rule.message, match=s.text[b:e], dominant=dominant,
-                                          minority=minority, polite=len(polite), plain=len(plain),
-                                          count=len(dominant_uses), where=f"{line}:{col}",
-                                          part="箇条書き" if part == "list" else "本文"))
+                winner = prefer
+            loser = "plain" if winner == "polite" else "polite"
+            if not styles[loser]:
+                continue
+            where = ""
+            if styles[winner]:
+                ds, db, de = styles[winner][0]
+                line, col = doc.lines.position(ds.span(db, de)[0])
+                where = f"{line}:{col}"
+            for s, b, e in styles[loser]:
+                yield Hit(s, b, e, render(rule.message, match=s.text[b:e], dominant=names[winner],
+                                          minority=names[loser], polite=len(polite), plain=len(plain),
+                                          count=len(styles[winner]), where=where or "—", part=labels[part]))

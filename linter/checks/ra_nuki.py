@@ -24,9 +24,26 @@ def _lemma(word: str) -> tuple[str, str] | None:
     return toks[0].reading, toks[0].pos[4]
 
 
+def _ichidan_stem(t) -> bool:
+    """A 一段 (or 来る, or じる/ずる サ変) verb stem that takes られる, not れる."""
+    if t.pos[0] != "動詞" or not t.pos[5].startswith(("未然形", "連用形")):
+        return False
+    conj = t.pos[4]
+    if conj.startswith(ICHIDAN):
+        return True
+    return conj.startswith("サ行変格") and t.dictionary.endswith(("ずる", "じる")) and t.surface.endswith("じ")
+
+
 class RaNuki:
     def check(self, doc, rule):
         for s in doc.sentences:
+            toks = s.tokens
+            for a, b in zip(toks, toks[1:]):
+                # 講じ|れる: Sudachi splits some ら抜き forms into stem + れる
+                if (_ichidan_stem(a) and b.pos[0] == "助動詞" and b.dictionary == "れる"
+                        and b.surface.startswith("れ") and a.end == b.begin):
+                    fixed = a.surface + "ら" + b.surface
+                    yield Hit(s, a.begin, b.end, render(rule.message, match=a.surface + b.surface, suggestion=fixed), [fixed])
             for t in s.tokens:
                 if t.pos[0] != "動詞" or not t.pos[4].startswith("下一段-ラ行"):
                     continue

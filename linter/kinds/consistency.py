@@ -477,7 +477,7 @@ class Consistency:
                     continue
                 for u in vuses:
                     s = u.sentence
-                    span = (s.index, u.begin, u.end)
+                    span = (id(s), u.begin, u.end)  # sentences of several documents in a project pass
                     if any(i == span[0] and b < u.end and u.begin < e for i, b, e in reported):
                         continue  # a katakana token inside a run already reported
                     reported.append(span)

@@ -3,6 +3,7 @@
     kind: metric
     measure: characters      # characters | commas | kanji_run
     max: 100
+    skip_enumeration: true   # commas: a comma between two nouns (A、B、C) does not count
     blocks: [paragraph, list_item]   # optional: which block kinds to measure
 
 The message may use {value} and {max}.
@@ -14,7 +15,7 @@ import re
 from ..document import Hit
 from ..matching import PatternError, render
 
-KEYS = {"measure", "max", "blocks", "commas"}
+KEYS = {"measure", "max", "blocks", "commas", "skip_enumeration"}
 BLOCK_KINDS = {"heading", "paragraph", "list_item", "table_cell", "text"}
 KANJI_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF々〆ヵヶ]+")
 
@@ -25,9 +26,31 @@ def _characters(s, limit):
         yield 0, len(s.text), n
 
 
-def _commas(chars):
+BRACKETS = set("「」『』（）()【】［］[]〔〕")
+
+
+def _enumerating(s, offset: int) -> bool:
+    """Whether the comma at ``offset`` separates two nouns (東京、大阪、名古屋)."""
+    toks = s.tokens
+    idx = next((i for i, t in enumerate(toks) if t.begin == offset), None)
+    if idx is None:
+        return False
+
+    def neighbour(step):
+        j = idx + step
+        while 0 <= j < len(toks) and (toks[j].surface in BRACKETS or toks[j].pos[0] == "空白"):
+            j += step
+        return toks[j] if 0 <= j < len(toks) else None
+
+    before, after = neighbour(-1), neighbour(1)
+    return before is not None and after is not None and before.pos[0] == "名詞" and after.pos[0] == "名詞"
+
+
+def _commas(chars, skip_enumeration: bool):
     def measure(s, limit):
         positions = [i for i, c in enumerate(s.text) if c in chars]
+        if skip_enumeration:
+            positions = [p for p in positions if not _enumerating(s, p)]
         if len(positions) > limit:
             p = positions[limit]
             yield p, p + 1, len(positions)
@@ -54,7 +77,10 @@ class Metric:
             chars = spec.get("commas", "、，")
             if not isinstance(chars, str) or not chars:
                 raise PatternError("commas", "'commas' must be a string of comma characters")
-            self.measure = _commas(set(chars))
+            skip = spec.get("skip_enumeration", False)
+            if not isinstance(skip, bool):
+                raise PatternError("skip_enumeration", "'skip_enumeration' must be true or false")
+            self.measure = _commas(set(chars), skip)
         elif measure == "kanji_run":
             self.measure = _kanji_run
         else:
