@@ -17,7 +17,7 @@ from . import __version__
 from .document import SEVERITIES
 from .run import Request, execute, init_config
 from .errors import JalintError
-from .report import REPORTERS
+from .report import REPORTERS, summary
 from .presets import DEFAULT as DEFAULT_PRESET
 from .presets import select as select_preset
 from .rules import knowledge_counts, load_rules
@@ -99,17 +99,30 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the files (standard input: print the fixed text).")
 @click.option("--dry-run", "--diff", "dry_run", is_flag=True, help="With --fix: print a unified diff, change nothing.")
 @click.option("--report-unused-disables", is_flag=True, help="Report jalint-disable comments that silence nothing.")
+@click.option("--baseline", "baseline_file", default=None, type=click.Path(dir_okay=False),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", default=None, type=click.Path(dir_okay=False),
+              help="Record today's findings in this baseline file.")
+@click.option("--diff-base", default=None, metavar="REF",
+              help="Report only findings on lines added or changed since this git ref.")
+@click.option("--summary", "summary_file", default=None, type=click.Path(dir_okay=False),
+              help="Append a Markdown summary to this file (GitHub: $GITHUB_STEP_SUMMARY).")
+@click.option("--max-warnings", type=click.IntRange(min=0), default=None,
+              help="Exit with 1 when there are more warnings than this.")
+@click.option("-q", "--quiet", is_flag=True, help="Report errors only.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @_guard
 def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule_files, fix, dry_run,
-                 report_unused_disables, color):
+                 report_unused_disables, baseline_file, write_baseline, diff_base, summary_file, max_warnings,
+                 quiet, color):
     """Lint PATHS (files or directories; '-' for standard input)."""
     if dry_run and not fix:
         raise JalintError("--dry-run/--diff goes with --fix")
     outcome = execute(Request(
         paths=list(paths), stdin_filename=stdin_filename, config=config_path, preset=preset,
-        rule_files=list(rule_files), min_severity=severity, report_unused_disables=report_unused_disables,
-        fix=fix, dry_run=dry_run,
+        rule_files=list(rule_files), min_severity="error" if quiet else severity,
+        report_unused_disables=report_unused_disables, fix=fix, dry_run=dry_run,
+        baseline=baseline_file, write_baseline=write_baseline, diff_base=diff_base,
     ))
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -125,10 +138,32 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
         verb = "would apply" if dry_run else "applied"
         detail = ", ".join(f"{rule} {n}" for rule, n in sorted(outcome.fixed.items()))
         click.echo(f"jalint: {verb} {total} fix{'es' if total != 1 else ''}" + (f" ({detail})" if detail else ""), err=True)
+    if outcome.baseline_written is not None:
+        click.echo(f"jalint: wrote {outcome.baseline_written} findings to {write_baseline}", err=True)
     if not (fix and dry_run):
-        report_stream.write(REPORTERS[fmt](outcome.result, outcome.lines, color=color and report_stream is sys.stdout))
+        report_stream.write(REPORTERS[fmt](outcome.result, outcome.lines, color=color and report_stream is sys.stdout,
+                                           rules=outcome.rules))
+    if summary_file:
+        try:
+            with open(summary_file, "a", encoding="utf-8") as fh:
+                fh.write(summary.render(outcome.result, not_annotated=_not_annotated(outcome.result, fmt)))
+        except OSError as exc:
+            raise JalintError(f"{summary_file}: cannot write the summary ({exc.strerror})") from None
     sys.stdout.flush()
-    sys.exit(1 if outcome.result.count("error") else 0)
+    too_many = max_warnings is not None and outcome.result.count("warning") > max_warnings
+    if too_many:
+        click.echo(f"jalint: {outcome.result.count('warning')} warnings, more than --max-warnings {max_warnings}", err=True)
+    sys.exit(1 if outcome.result.count("error") or too_many else 0)
+
+
+def _not_annotated(result, fmt: str) -> int:
+    """How many findings GitHub will not show as annotations (10 errors and 10
+    warnings per step, 50 per job)."""
+    if fmt != "github":
+        return 0
+    e, w, i = result.count("error"), result.count("warning"), result.count("info")
+    shown = min(e, 10) + min(w, 10) + min(i, 10)
+    return e + w + i - min(shown, 50)
 
 
 @main.command("init")

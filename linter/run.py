@@ -8,8 +8,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import baseline, gitdiff, tokenizer
 from . import config as config_mod
-from . import tokenizer
 from .document import LineIndex
 from .engine import Options, Project, Result, build_document, check_document, finish
 from .errors import JalintError
@@ -31,6 +31,9 @@ class Request:
     report_unused_disables: bool = False
     fix: bool = False
     dry_run: bool = False  # with fix: compute a diff, write nothing
+    baseline: str | None = None  # report only findings not in this baseline
+    write_baseline: str | None = None
+    diff_base: str | None = None  # report only findings on lines changed since this git ref
 
 
 @dataclass
@@ -41,6 +44,8 @@ class Outcome:
     diffs: list[str] = field(default_factory=list)
     stdout_text: str | None = None  # --fix on standard input: the fixed text
     config: config_mod.Config | None = None
+    rules: list = field(default_factory=list)
+    baseline_written: int | None = None
 
 
 def _linted_files(req: Request, cfg: config_mod.Config) -> list[str]:
@@ -92,7 +97,7 @@ def execute(req: Request) -> Outcome:
                 continue  # an unreadable file is reported when it is linted itself
             project.add(build_document(other, options.split_mode))
 
-    outcome = Outcome(Result(), {}, config=cfg)
+    outcome = Outcome(Result(), {}, config=cfg, rules=rules)
     if req.fix:
         _fix_all(sources, docs, rules, project, options, req, outcome)
     for src in sources:
@@ -103,7 +108,24 @@ def execute(req: Request) -> Outcome:
         if findings:
             outcome.lines[src.path] = doc.lines
     outcome.result.findings.sort(key=lambda f: f.sort_key())
+    _filter(req, outcome, {src.path: docs[src.path] for src in sources})
     return outcome
+
+
+def _filter(req: Request, outcome: Outcome, docs: dict) -> None:
+    """Baselines and changed-lines mode: which findings count."""
+    def line_of(f):
+        return docs[f.path].lines.line_text(f.line)
+
+    if req.write_baseline:
+        outcome.baseline_written = baseline.write(req.write_baseline, outcome.result.findings, line_of)
+    if req.baseline:
+        known = baseline.read(req.baseline)
+        outcome.result.findings = baseline.new_findings(outcome.result.findings, known, line_of)
+    if req.diff_base:
+        start = next((p for p in req.paths if p != "-"), ".")
+        changed = gitdiff.changed_lines(req.diff_base, start)
+        outcome.result.findings = [f for f in outcome.result.findings if gitdiff.on_changed_line(f, changed)]
 
 
 def _fix_all(sources, docs, rules, project: Project, options: Options, req: Request, outcome: Outcome) -> None:

@@ -31,7 +31,7 @@ def finding_dict(f) -> dict:
     }
 
 
-def render(result, sources, color: bool = False) -> str:
+def render(result, sources, color: bool = False, **_context) -> str:
     data = {
         "version": 1,
         "findings": [finding_dict(f) for f in result.findings],

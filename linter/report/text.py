@@ -18,7 +18,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def render(result, sources, color: bool = False) -> str:
+def render(result, sources, color: bool = False, **_context) -> str:
     def style(text, **kw):
         return click.style(text, **kw) if color else text
 
