@@ -51,10 +51,11 @@ class Token:
     reading: str
     begin: int  # offset in the sentence text
     end: int
+    pos_str: str = ""  # the six part-of-speech fields joined with commas
 
-    @property
-    def pos_str(self) -> str:
-        return ",".join(self.pos)
+    def __post_init__(self) -> None:
+        if not self.pos_str:
+            self.pos_str = ",".join(self.pos)
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ Token constraint (one YAML mapping per token)::
 """
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -55,20 +56,41 @@ def _value_test(key: str, value: Any) -> Callable[[str], bool]:
     return value.__eq__
 
 
+_GETTERS = {
+    "surface": operator.attrgetter("surface"),
+    "normalized": operator.attrgetter("normalized"),
+    "dictionary": operator.attrgetter("dictionary"),
+    "reading": operator.attrgetter("reading"),
+    "pos": operator.attrgetter("pos_str"),
+}
+
+
 def _attr(token: Token, key: str) -> str:
-    if key == "pos":
-        return token.pos_str
-    return getattr(token, key)
+    return _GETTERS[key](token)
+
+
+def _attr_test(key: str, value: Any) -> Callable[[Token], bool]:
+    """A fast test of one attribute: plain equality and membership avoid a function
+    call per token where they can."""
+    get = _GETTERS[key]
+    if key != "pos" and isinstance(value, str) and not (len(value) >= 2 and value.startswith("/") and value.endswith("/")):
+        return lambda t: get(t) == value
+    if key != "pos" and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        options = frozenset(value)
+        return lambda t: get(t) in options
+    test = _value_test(key, value)
+    return lambda t: test(get(t))
 
 
 def compile_constraint(spec: Any) -> Callable[[Token], bool]:
     if not isinstance(spec, dict):
         raise PatternError("tokens", "each token constraint must be a mapping")
     tests: list[Callable[[Token], bool]] = []
-    for key, value in spec.items():
+    # cheap equality tests first, so most tokens are rejected by the first one
+    items = sorted(spec.items(), key=lambda kv: (kv[0] == "pos", kv[0] == "not"))
+    for key, value in items:
         if key in ATTRS:
-            test = _value_test(key, value)
-            tests.append(lambda t, k=key, f=test: f(_attr(t, k)))
+            tests.append(_attr_test(key, value))
         elif key == "not":
             inner = compile_constraint(value)
             tests.append(lambda t, f=inner: not f(t))
@@ -78,6 +100,9 @@ def compile_constraint(spec: Any) -> Callable[[Token], bool]:
             raise PatternError(key, f"unknown token constraint '{key}' (use {', '.join(ATTRS)}, not, as, same, skip, except)")
     if len(tests) == 1:
         return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda t: a(t) and b(t)
     return lambda t: all(f(t) for f in tests)
 
 
@@ -122,8 +147,12 @@ def match_tokens(steps: list[TokenStep], tokens: list[Token]) -> Iterator[tuple[
     """Yield (first token index, last token index + 1, captures) for each match,
     leftmost first, without overlapping."""
     n = len(tokens)
+    first = steps[0].test
     i = 0
     while i < n:
+        if not first(tokens[i]):
+            i += 1
+            continue
         m = _match_at(steps, 0, tokens, i, {})
         if m is not None:
             end, caps = m

@@ -6,6 +6,7 @@ quotes the words inside it.  Rules do not report a mention.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 QUOTES = {"「": "」", "『": "』", "“": "”", "\"": "\""}
@@ -33,7 +34,14 @@ def quoted_span(text: str, begin: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _has_quotes(text: str) -> bool:
+    return any(q in text for q in QUOTES)
+
+
 def is_mention(text: str, begin: int, end: int) -> bool:
+    if not _has_quotes(text):
+        return False
     q = quoted_span(text, begin, end)
     if q is None:
         return False

@@ -60,9 +60,10 @@ def sudachi_tokenizer(mode: str = "C"):
     return _tokenizer(mode, _user_dictionary)
 
 
-@functools.lru_cache(maxsize=4096)
-def _pos_of(user_dictionary: str | None, pos_id: int) -> tuple[str, ...]:
-    return tuple(_dictionary(user_dictionary).pos_of(pos_id))
+@functools.lru_cache(maxsize=8192)
+def _pos_of(user_dictionary: str | None, pos_id: int) -> tuple[tuple[str, ...], str]:
+    pos = tuple(_dictionary(user_dictionary).pos_of(pos_id))
+    return pos, ",".join(pos)
 
 
 def _pieces(text: str, limit: int = CHUNK_BYTES) -> list[tuple[int, int]]:
@@ -95,20 +96,13 @@ def _pieces(text: str, limit: int = CHUNK_BYTES) -> list[tuple[int, int]]:
 
 def _make_tokens(morphemes, base: int, mode: str) -> list[Token]:
     out = []
+    append = out.append
     pos_of = _pos_of
     user = _user_dictionary
     for m in morphemes:
-        out.append(
-            Token(
-                m.surface(),
-                pos_of(user, m.part_of_speech_id()),
-                m.normalized_form(),
-                m.dictionary_form(),
-                m.reading_form(),
-                m.begin() + base,
-                m.end() + base,
-            )
-        )
+        pos, pos_str = pos_of(user, m.part_of_speech_id())
+        append(Token(m.surface(), pos, m.normalized_form(), m.dictionary_form(), m.reading_form(),
+                     m.begin() + base, m.end() + base, pos_str))
     return out
 
 

@@ -16,7 +16,12 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster), the pure
+# Python one otherwise; both give marks with line numbers.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     pass
 
 
@@ -48,10 +53,12 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 def load_yaml(text: str, label: str):
     """Parse YAML text; a syntax error becomes ``label:LINE: message``."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and exc.problem and "<stream end>" in exc.problem:
+        if exc.context_mark is not None and (
+            (exc.problem and "<stream end>" in exc.problem) or (exc.context and "flow" in exc.context)
+        ):
             mark = exc.context_mark  # an unclosed bracket: point at where it opened
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"

@@ -38,3 +38,13 @@ def test_there_are_enough_rules():
     assert {"substitution", "consistency", "existence", "sequence", "metric", "builtin"} <= kinds
     assert sum(1 for r in RULES if r.id.startswith("misconversion/")) >= 20
     assert sum(1 for r in RULES if r.id.startswith("style/")) >= 10
+
+
+def test_every_bundled_homophone_cue_compiles():
+    from linter.kinds.homophone import load_dictionaries
+
+    d = load_dictionaries(("homophones",))
+    cues = [c for s in d.sets for m in s.members for c in m.cues]
+    assert len(d.sets) >= 300
+    for c in cues:
+        c.compile()  # raises JalintError naming the file and line

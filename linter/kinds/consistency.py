@@ -46,6 +46,7 @@ from ..mentions import is_mention
 from ..yamlio import load_yaml
 
 KEYS = {"dictionary", "groups", "auto", "prefer"}
+AUTO_HEADS = frozenset(("名詞", "動詞", "形容詞", "副詞"))
 AUTO_POS = (("名詞", "普通名詞"), ("動詞", "一般"), ("形容詞", "一般"), ("副詞",))
 AUTO_MODES = ("normalized", "katakana")
 PREFER = ("preferred", "majority", "koyobun")
@@ -411,7 +412,7 @@ class Consistency:
         text = s.text
         for t in s.tokens:
             pos = t.pos
-            if not any(pos[: len(p)] == p for p in AUTO_POS):
+            if pos[0] not in AUTO_HEADS or not any(pos[: len(p)] == p for p in AUTO_POS):
                 continue
             if t.dictionary == t.normalized and len(t.surface) < 2:
                 continue

@@ -39,16 +39,32 @@ LEMMA_POS = ("動詞", "形容詞")
 
 @dataclass
 class Cue:
+    """A cue's patterns are compiled the first time its word is met: a document meets
+    few of the thousands of cues, and compiling them all would dominate a run."""
+
     text: str
-    left: re.Pattern | None
-    right: re.Pattern | None
+    left_src: str
+    right_src: str
     strong: bool
     line: int
+    label: str = ""
+    _compiled: tuple | None = None
+
+    def compile(self) -> tuple:
+        if self._compiled is None:
+            try:
+                lp = re.compile(f"(?:{self.left_src})$") if self.left_src else None
+                rp = re.compile(f"^(?:{self.right_src})") if self.right_src else None
+            except re.error as exc:
+                raise JalintError(f"{self.label}:{self.line}: cue {self.text!r} is not a valid pattern ({exc})") from None
+            self._compiled = (lp, rp)
+        return self._compiled
 
     def holds(self, before: str, after: str) -> bool:
-        if self.left is not None and not self.left.search(before):
+        left, right = self.compile()
+        if left is not None and not left.search(before):
             return False
-        if self.right is not None and not self.right.search(after):
+        if right is not None and not right.search(after):
             return False
         return True
 
@@ -79,21 +95,19 @@ class Dictionary:
     regex: re.Pattern | None = None
 
 
-def _compile_cue(text, label: str, line: int, strong: bool) -> Cue:
+def _compile_cue(text, label: str, line: int, strong: bool, validate: bool = False) -> Cue:
     if not isinstance(text, str):
         raise JalintError(f"{label}:{line}: a cue must be a string with 〜 marking the word")
     t = text.replace("～", "〜")
     if t.count("〜") != 1:
         raise JalintError(f"{label}:{line}: cue {text!r} must contain exactly one 〜 (where the word stands)")
     left, right = t.split("〜")
-    try:
-        lp = re.compile(f"(?:{left})$") if left else None
-        rp = re.compile(f"^(?:{right})") if right else None
-    except re.error as exc:
-        raise JalintError(f"{label}:{line}: cue {text!r} is not a valid pattern ({exc})") from None
-    if lp is None and rp is None:
+    if not left and not right:
         raise JalintError(f"{label}:{line}: cue {text!r} has no context around 〜")
-    return Cue(text, lp, rp, strong, line)
+    cue = Cue(text, left, right, strong, line, label)
+    if validate:
+        cue.compile()
+    return cue
 
 
 def _shared_suffix(a: str, b: str) -> int:
@@ -103,9 +117,7 @@ def _shared_suffix(a: str, b: str) -> int:
     return n
 
 
-def load_file(path: Path, label: str, seen: dict) -> list[ConfusionSet]:
-    from ..tokenizer import tokenize_text
-
+def load_file(path: Path, label: str, seen: dict, validate: bool = False) -> list[ConfusionSet]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -152,7 +164,7 @@ def load_file(path: Path, label: str, seen: dict) -> list[ConfusionSet]:
                 if not isinstance(items, list):
                     raise JalintError(f"{label}:{spec.line_of(key)}: member {word}: '{key}' must be a list")
                 for c in items:
-                    cue = _compile_cue(c, label, spec.line_of(key), strong)
+                    cue = _compile_cue(c, label, spec.line_of(key), strong, validate)
                     owner = cue_owner.get(cue.text)
                     if owner is not None:
                         raise JalintError(
@@ -164,18 +176,44 @@ def load_file(path: Path, label: str, seen: dict) -> list[ConfusionSet]:
             if key in seen:
                 raise JalintError(f"{label}:{mline}: member {word} ({reading}) is already in the set at {seen[key]}")
             seen[key] = f"{label}:{line}"
-            toks = tokenize_text(word)
-            lemma = len(toks) == 1 and toks[0].pos[0] in LEMMA_POS and toks[0].dictionary == word
-            reading_of = toks[0].reading if len(toks) == 1 else None
-            members.append(Member(word, cues, mline, lemma, reading=reading_of))
+            members.append(Member(word, cues, mline))
         if not any(m.cues for m in members):
             raise JalintError(f"{label}:{line}: set {reading} has no cues: it can never decide anything")
-        for m in members:
-            others = [o.word for o in members if o is not m]
+        out.append(ConfusionSet(reading, members, f"{label}:{line}"))
+    _classify_members(out)
+    return out
+
+
+def _classify_members(sets: list[ConfusionSet]) -> None:
+    """Tokenize every member once (in one call): a one-token verb or adjective is
+    matched by its dictionary form; a one-token word keeps its reading."""
+    from ..tokenizer import tokenize_text
+
+    members = [m for cs in sets for m in cs.members]
+    if not members:
+        return
+    text = "\n".join(m.word for m in members)
+    tokens = [t for t in tokenize_text(text) if t.surface != "\n"]
+    starts, pos = [], 0
+    for m in members:
+        starts.append((pos, pos + len(m.word)))
+        pos += len(m.word) + 1
+    k = 0
+    for m, (b, e) in zip(members, starts):
+        mine = []
+        while k < len(tokens) and tokens[k].begin < e:
+            if tokens[k].begin >= b:
+                mine.append(tokens[k])
+            k += 1
+        if len(mine) == 1:
+            t = mine[0]
+            m.lemma = t.pos[0] in LEMMA_POS and t.dictionary == m.word
+            m.reading = t.reading
+    for cs in sets:
+        for m in cs.members:
+            others = [o.word for o in cs.members if o is not m]
             n = min(_shared_suffix(m.word, o) for o in others)
             m.stem = m.word[: len(m.word) - n] if m.lemma else m.word
-        out.append(ConfusionSet(reading, members, f"{label}:{line}"))
-    return out
 
 
 def _files(name: str) -> list[tuple[Path, str]]:
@@ -203,7 +241,8 @@ def load_dictionaries(names: tuple[str, ...]) -> Dictionary:
     seen: dict = {}
     for name in names:
         for path, label in _files(name):
-            d.sets.extend(load_file(path, label, seen))
+            # the bundled dictionaries are validated by the test suite; others at once
+            d.sets.extend(load_file(path, label, seen, validate=not label.startswith("dictionaries/")))
     surfaces = set()
     for i, cs in enumerate(d.sets):
         cs.index = i
