@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .document import SEVERITIES
+from .analysis import default_jobs
 from .run import Request, execute, init_config
 from .errors import JalintError
 from .report import REPORTERS, summary
@@ -110,11 +111,14 @@ def main() -> None:
 @click.option("--max-warnings", type=click.IntRange(min=0), default=None,
               help="Exit with 1 when there are more warnings than this.")
 @click.option("-q", "--quiet", is_flag=True, help="Report errors only.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Files analysed in parallel processes (default: the number of cores).")
+@click.option("--cache", "use_cache", is_flag=True, help="Reuse results of unchanged files (.jalint_cache/ at the project root).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @_guard
 def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule_files, fix, dry_run,
                  report_unused_disables, baseline_file, write_baseline, diff_base, summary_file, max_warnings,
-                 quiet, color):
+                 quiet, jobs, use_cache, color):
     """Lint PATHS (files or directories; '-' for standard input)."""
     if dry_run and not fix:
         raise JalintError("--dry-run/--diff goes with --fix")
@@ -123,6 +127,7 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
         rule_files=list(rule_files), min_severity="error" if quiet else severity,
         report_unused_disables=report_unused_disables, fix=fix, dry_run=dry_run,
         baseline=baseline_file, write_baseline=write_baseline, diff_base=diff_base,
+        jobs=jobs or default_jobs(), cache=use_cache,
     ))
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -142,14 +147,18 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
         click.echo(f"jalint: wrote {outcome.baseline_written} findings to {write_baseline}", err=True)
     if not (fix and dry_run):
         report_stream.write(REPORTERS[fmt](outcome.result, outcome.lines, color=color and report_stream is sys.stdout,
-                                           rules=outcome.rules))
+                                           rules=outcome.rules, paths=outcome.result.paths))
     if summary_file:
         try:
             with open(summary_file, "a", encoding="utf-8") as fh:
                 fh.write(summary.render(outcome.result, not_annotated=_not_annotated(outcome.result, fmt)))
         except OSError as exc:
             raise JalintError(f"{summary_file}: cannot write the summary ({exc.strerror})") from None
+    for error in outcome.errors:
+        click.echo(f"jalint: {error}", err=True)
     sys.stdout.flush()
+    if outcome.errors:
+        sys.exit(2)
     too_many = max_warnings is not None and outcome.result.count("warning") > max_warnings
     if too_many:
         click.echo(f"jalint: {outcome.result.count('warning')} warnings, more than --max-warnings {max_warnings}", err=True)
@@ -222,3 +231,14 @@ def explain_command(rule_id, rule_files):
         click.echo("Not flagged:")
         for ex in rule.good:
             click.echo(f"  ✓ {ex.text}")
+
+
+@main.command("lsp")
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only transport).")
+def lsp_command(stdio):
+    """Run the language server (LSP over stdio; needs the 'lsp' extra: pip install 'jalint[lsp]')."""
+    try:
+        from .lsp import serve
+    except ImportError as exc:
+        _fail(f"the language server needs pygls ({exc}); install it with: pip install 'jalint[lsp]'")
+    serve()

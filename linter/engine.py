@@ -75,13 +75,35 @@ def _hits_to_findings(doc: Document, rule: Rule, hits, seen: set, out: list) -> 
 def check_document(doc: Document, rules: list[Rule], project: "Project | None" = None) -> list[Finding]:
     """Findings of ``rules`` in ``doc``.  Consistency rules count within the document,
     or over the whole ``project`` when one is given."""
+    local = document_findings(doc, rules, skip_consistency=project is not None)
+    if project is not None:
+        local += consistency_findings(doc, rules, project)
+    return merge_findings(local, rules)
+
+
+def document_findings(doc: Document, rules: list[Rule], skip_consistency: bool = False) -> list[Finding]:
+    """Findings of the rules that look at one document only."""
     findings: list[Finding] = []
     seen: set[tuple] = set()
     for rule in rules:
-        if rule.kind == "consistency" and project is not None:
+        if rule.kind == "consistency" and skip_consistency:
+            continue
+        _hits_to_findings(doc, rule, rule.checker.check(doc, rule), seen, findings)
+    return findings
+
+
+def consistency_findings(doc, rules: list[Rule], project: "Project") -> list[Finding]:
+    """Findings of the consistency rules for ``doc`` (a Document, or any object with
+    path, text and lines), decided over the project."""
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    for rule in rules:
+        if rule.kind == "consistency":
             _hits_to_findings(doc, rule, project.hits(rule, doc), seen, findings)
-        else:
-            _hits_to_findings(doc, rule, rule.checker.check(doc, rule), seen, findings)
+    return findings
+
+
+def merge_findings(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
     findings = _drop_shadowed(findings, rules)
     findings.sort(key=Finding.sort_key)
     return findings
@@ -107,6 +129,18 @@ class Project:
             self.uses[r.id][doc.path] = uses
         self._decided.clear()
 
+    def add_collected(self, doc, uses_by_rule: dict[str, list]) -> None:
+        """Add a document whose uses were collected elsewhere (another process, the
+        cache): ``doc`` needs only path, text and lines; each use's sentence needs
+        only text and span()."""
+        self.docs[doc.path] = doc
+        for r in self.rules:
+            uses = uses_by_rule.get(r.id, [])
+            for u in uses:
+                u.path = doc.path
+            self.uses[r.id][doc.path] = uses
+        self._decided.clear()
+
     def hits(self, rule: Rule, doc: Document) -> list[Hit]:
         if rule.id not in self._decided:
             self._decide(rule)
@@ -119,10 +153,7 @@ class Project:
 
     def _decide(self, rule: Rule) -> None:
         all_uses = [u for uses in self.uses[rule.id].values() for u in uses]
-        by_sentence = {}
-        for path, doc in self.docs.items():
-            for s in doc.sentences:
-                by_sentence[id(s)] = path
+        by_sentence = {id(u.sentence): u.path for u in all_uses}
         decided: dict[str, list[Hit]] = {}
         for hit in rule.checker.decide(all_uses, rule, self._describe):
             path = by_sentence.get(id(hit.sentence))
@@ -219,6 +250,7 @@ def lint_source(source: Source, rules: list[Rule], options: Options | None = Non
 class Result:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    paths: list[str] = field(default_factory=list)  # the files linted
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

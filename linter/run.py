@@ -11,7 +11,10 @@ from pathlib import Path
 from . import baseline, gitdiff, tokenizer
 from . import config as config_mod
 from .document import LineIndex
-from .engine import Options, Project, Result, build_document, check_document, finish
+from .analysis import Analysis, analyse, analyse_files
+from .cache import ResultCache
+from .engine import (Options, Project, Result, build_document, check_document, consistency_findings, finish,
+                     merge_findings)
 from .errors import JalintError
 from .fix import fix_text, unified_diff, write_atomic
 from .ruleset import assemble
@@ -34,6 +37,8 @@ class Request:
     baseline: str | None = None  # report only findings not in this baseline
     write_baseline: str | None = None
     diff_base: str | None = None  # report only findings on lines changed since this git ref
+    jobs: int | None = None  # processes for analysing files (None or 1: this one)
+    cache: bool = False
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Outcome:
     config: config_mod.Config | None = None
     rules: list = field(default_factory=list)
     baseline_written: int | None = None
+    errors: list[str] = field(default_factory=list)  # files that could not be linted
 
 
 def _linted_files(req: Request, cfg: config_mod.Config) -> list[str]:
@@ -82,8 +88,81 @@ def execute(req: Request) -> Outcome:
     options = Options(split_mode=cfg.split_mode, min_severity=req.min_severity,
                       report_unused_disables=req.report_unused_disables)
     files = _linted_files(req, cfg)
-    sources: list[Source] = [read_stdin(req.stdin_filename) if f == "-" else read_file(f) for f in files]
+    if req.diff_base:
+        gitdiff.repo_root(next((p for p in req.paths if p != "-"), "."))  # fail early outside git
+    outcome = Outcome(Result(), {}, config=cfg, rules=rules)
+    if req.fix:
+        docs = _execute_fix(req, cfg, rules, options, files, outcome)
+    else:
+        docs = _execute_lint(req, cfg, rules, options, files, outcome)
+    outcome.result.findings.sort(key=lambda f: f.sort_key())
+    outcome.result.paths = [d.path for d in docs.values()]
+    _filter(req, outcome, docs)
+    return outcome
 
+
+def _execute_lint(req, cfg, rules, options, files, outcome) -> dict:
+    """Analyse every file (in parallel, from the cache), then decide consistency over
+    the project and finish each file's findings."""
+    paths = [f for f in files if f != "-"]
+    jobs = req.jobs or 1
+    cache = ResultCache(cfg, rules, options) if req.cache else None
+    analyses = _analyses(paths, rules, options, jobs, cache, lint=True, outcome=outcome)
+    if "-" in files:
+        analyses.append(analyse(read_stdin(req.stdin_filename), rules, options))
+    project = Project(rules)
+    for a in analyses:
+        project.add_collected(a, a.uses)
+    if project.rules:
+        extra = _project_files(cfg, files)
+        for a in _analyses(extra, rules, options, jobs, cache, lint=False, outcome=None):
+            project.add_collected(a, a.uses)
+    if cache is not None:
+        cache.prune()
+    docs = {}
+    for a in analyses:
+        findings = merge_findings(a.findings + consistency_findings(a, rules, project), rules)
+        findings = finish(a, findings, a.syntax, options)
+        outcome.result.findings.extend(findings)
+        outcome.result.files += 1
+        if findings:
+            outcome.lines[a.path] = a.lines
+        docs[a.path] = a
+    return docs
+
+
+def _analyses(paths, rules, options, jobs, cache, lint: bool, outcome) -> list[Analysis]:
+    out: list = [None] * len(paths)
+    todo = []
+    for i, p in enumerate(paths):
+        hit = cache.get(p, lint) if cache is not None else None
+        if hit is not None:
+            out[i] = hit
+        else:
+            todo.append(i)
+    results = analyse_files([paths[i] for i in todo], rules, options, jobs, lint)
+    for i, r in zip(todo, results):
+        out[i] = r
+        if cache is not None and isinstance(r, Analysis):
+            cache.put(paths[i], lint, r)
+    good = []
+    for p, r in zip(paths, out):
+        if isinstance(r, JalintError):
+            if outcome is not None:
+                outcome.errors.append(str(r))
+            continue
+        good.append(r)
+    return good
+
+
+def _execute_fix(req, cfg, rules, options, files, outcome) -> dict:
+    """--fix works on whole documents, one file after another."""
+    sources: list[Source] = []
+    for f in files:
+        try:
+            sources.append(read_stdin(req.stdin_filename) if f == "-" else read_file(f))
+        except JalintError as exc:
+            outcome.errors.append(str(exc))
     project = Project(rules)
     docs = {}
     for src in sources:
@@ -96,10 +175,7 @@ def execute(req: Request) -> Outcome:
             except JalintError:
                 continue  # an unreadable file is reported when it is linted itself
             project.add(build_document(other, options.split_mode))
-
-    outcome = Outcome(Result(), {}, config=cfg, rules=rules)
-    if req.fix:
-        _fix_all(sources, docs, rules, project, options, req, outcome)
+    _fix_all(sources, docs, rules, project, options, req, outcome)
     for src in sources:
         doc = docs[src.path]
         findings = finish(doc, check_document(doc, rules, project), src.syntax, options)
@@ -107,9 +183,7 @@ def execute(req: Request) -> Outcome:
         outcome.result.files += 1
         if findings:
             outcome.lines[src.path] = doc.lines
-    outcome.result.findings.sort(key=lambda f: f.sort_key())
-    _filter(req, outcome, {src.path: docs[src.path] for src in sources})
-    return outcome
+    return docs
 
 
 def _filter(req: Request, outcome: Outcome, docs: dict) -> None:

@@ -112,7 +112,8 @@ def test_column_units():
     assert columns.convert_column(line, 3, columns.UTF16) == 5     # 𠮷 2 + 😀 2
     assert columns.convert_column(line, 3, columns.UTF8) == 9      # 𠮷 4 + 😀 4
     assert columns.convert_column(line, 5, columns.UTF8) == 15     # + 情勢 3 + 3
-    assert columns.convert_column(line, 6, columns.UTF16) == 7     # past the end: one a position
+    assert columns.convert_column(line, 5, columns.UTF16) == 7     # just after the line
+    assert columns.convert_column(line, 6, columns.UTF16) == 8     # past it: one unit a position
     assert columns.convert_column("abc", 1, columns.UTF8) == 1
     with pytest.raises(ValueError):
         columns.convert_column(line, 1, "bytes")
@@ -136,8 +137,9 @@ def test_all_formats_registered_and_offered_by_the_cli(doc):
 
 # --------------------------------------------------------------------------- github
 
-def _commands(out: str):
-    return [line for line in out.splitlines() if line.startswith("::")]
+def _commands(out):
+    lines = out.splitlines() if isinstance(out, str) else out
+    return [line for line in lines if line.startswith("::")]
 
 
 def test_github_commands_columns_title_message(doc):
@@ -145,8 +147,8 @@ def test_github_commands_columns_title_message(doc):
     cmds = _commands(out)
     assert len(cmds) == 4
     jousei = next(c for c in cmds if "misconversion/jousei" in c)
-    # 情勢 is at code point 9 (𠮷😀寄付文化の): UTF-16 column 11, end 13
-    assert jousei == ("::error file=a.md,line=1,col=11,endLine=1,endColumn=13,"
+    # 情勢 is at code point 8 (𠮷😀寄付文化の): UTF-16 column 10, end 12
+    assert jousei == ("::error file=a.md,line=1,col=10,endLine=1,endColumn=12,"
                       "title=jalint misconversion/jousei::"
                       "「情勢」は「醸成」の誤変換では？（機運・文化を醸成する／国際情勢） → 醸成")
     ai = next(c for c in cmds if "fullwidth-alphabet" in c)
@@ -235,7 +237,7 @@ def test_sarif_columns_are_utf16_and_fix_replaces_the_match(doc):
     by_rule = {r["ruleId"]: r for r in data["runs"][0]["results"]}
     jousei = by_rule["misconversion/jousei"]
     region = jousei["locations"][0]["physicalLocation"]["region"]
-    assert region == {"startLine": 1, "startColumn": 11, "endLine": 1, "endColumn": 13}
+    assert region == {"startLine": 1, "startColumn": 10, "endLine": 1, "endColumn": 12}
     assert utf16_slice(lines[0], region["startColumn"], region["endColumn"]) == "情勢"
     (fix,) = jousei["fixes"]
     (change,) = fix["artifactChanges"]
@@ -334,7 +336,7 @@ def test_checkstyle_parses_with_utf16_columns(doc):
     errors = {e.get("source"): e for e in file_el.findall("error")}
     assert {e.get("severity") for e in errors.values()} <= {"error", "warning", "info"}
     j = errors["misconversion/jousei"]
-    assert (j.get("line"), j.get("column"), j.get("severity")) == ("1", "11", "error")
+    assert (j.get("line"), j.get("column"), j.get("severity")) == ("1", "10", "error")
     assert j.get("message").endswith("→ 醸成")
     assert errors["style/fullwidth-alphabet"].get("severity") == "warning"
     assert errors["style/redundant-wo-okonau"].get("severity") == "info"
@@ -368,7 +370,7 @@ def test_junit_suites_cases_and_clean_files(linted):
     assert a.get("tests") == "4" and a.get("failures") == "2"
     fail = cases["misconversion/jousei"].find("failure")
     assert fail.get("type") == "error" and fail.get("message").startswith("1 finding: ")
-    assert fail.text == ("a.md:1:9: error 「情勢」は「醸成」の誤変換では？（機運・文化を醸成する／国際情勢） → 醸成"
+    assert fail.text == ("a.md:1:8: error 「情勢」は「醸成」の誤変換では？（機運・文化を醸成する／国際情勢） → 醸成"
                          " [misconversion/jousei]")
     assert cases["style/fullwidth-alphabet"].find("failure").get("type") == "warning"
     info = cases["style/redundant-wo-okonau"]

@@ -77,6 +77,45 @@ class Member:
     lemma: bool = False  # matched by dictionary form (verbs, adjectives)
     reading: str | None = None  # katakana, when the member is one token
     stem: str = ""  # the part that changes when swapping members (計る → 計)
+    _matchers: list | None = None
+
+    def _build(self) -> list:
+        """Per strength, one regular expression for all the cues that look only
+        left, one for those that look only right, and the cues that need both."""
+        matchers = []
+        for strong in (True, False):
+            cues = [c for c in self.cues if c.strong == strong]
+            for side in ("left", "right"):
+                only = [c for c in cues if (c.left_src and not c.right_src) if side == "left"] if side == "left" \
+                    else [c for c in cues if c.right_src and not c.left_src]
+                if not only:
+                    continue
+                names = {f"c{i}": c for i, c in enumerate(only)}
+                body = "|".join(f"(?P<{n}>{c.left_src if side == 'left' else c.right_src})" for n, c in names.items())
+                try:
+                    rx = re.compile(f"(?:{body})$" if side == "left" else f"^(?:{body})")
+                except re.error:
+                    for c in only:
+                        c.compile()  # reports the bad cue with its file and line
+                    raise
+                matchers.append((strong, side, rx, names))
+            for c in cues:
+                if c.left_src and c.right_src:
+                    matchers.append((strong, "both", c, None))
+        self._matchers = matchers
+        return matchers
+
+    def best_cue(self, before: str, after: str) -> "Cue | None":
+        """The cue that holds around the word, a strong one first; None if none does."""
+        for strong, side, what, names in self._matchers if self._matchers is not None else self._build():
+            if side == "both":
+                if what.holds(before, after):
+                    return what
+                continue
+            m = what.search(before if side == "left" else after)
+            if m:
+                return next(names[k] for k, v in m.groupdict().items() if v is not None)
+        return None
 
 
 @dataclass
@@ -315,15 +354,17 @@ class Homophone:
             text = s.text
             for cs, member, b, e in self._occurrences(s):
                 before, after = text[max(0, b - w):b], text[e:e + w]
-                if any(c.holds(before, after) for c in member.cues):
+                if member.cues and member.best_cue(before, after) is not None:
                     continue
                 best = None
                 for other in cs.members:
-                    if other is member:
+                    if other is member or not other.cues:
                         continue
-                    for c in other.cues:
-                        if c.holds(before, after) and (best is None or (c.strong and not best[1].strong)):
-                            best = (other, c)
+                    c = other.best_cue(before, after)
+                    if c is not None and (best is None or (c.strong and not best[1].strong)):
+                        best = (other, c)
+                        if c.strong:
+                            break
                 if best is None:
                     continue
                 other, cue = best

@@ -20,6 +20,7 @@ alternative block.
 """
 from __future__ import annotations
 
+import copy
 import json
 
 from . import columns
@@ -44,7 +45,7 @@ def diagnostic(f, sources) -> dict:
         "code": {"value": f.rule, "url": rule_url(f.rule)},
     }
     if f.suggestions:
-        d["suggestions"] = [{"range": json.loads(json.dumps(rng)), "text": s} for s in f.suggestions]
+        d["suggestions"] = [{"range": copy.deepcopy(rng), "text": s} for s in f.suggestions]
     return d
 
 
