@@ -127,31 +127,48 @@ def tokenize_sentences(sentences: list[Sentence], mode: str = "C") -> None:
         nonlocal batch, batch_bytes
         if not batch:
             return
-        starts = []
-        parts = []
-        pos = 0
-        for s in batch:
-            starts.append(pos)
-            parts.append(s.text)
-            pos += len(s.text) + 1
-        joined = SEPARATOR.join(parts)
+        joined = SEPARATOR.join(s.text for s in batch)
         with _lock:
             ms = tok.tokenize(joined)
-        tokens = _make_tokens(ms, 0, mode)
-        k = 0
-        for s, st in zip(batch, starts):
-            end = st + len(s.text)
-            while k < len(tokens) and tokens[k].end <= st:
-                k += 1
-            mine = []
-            while k < len(tokens) and tokens[k].begin < end:
-                t = tokens[k]
-                t.begin = max(t.begin, st) - st
-                t.end = min(t.end, end) - st
-                t.surface = s.text[t.begin:t.end]
-                mine.append(t)
-                k += 1
+        # one pass over the morphemes, handing each to its sentence with offsets
+        # relative to it; separators between sentences are dropped
+        pos_of = _pos_of
+        user = _user_dictionary
+        it = iter(batch)
+        s = next(it)
+        start, end = 0, len(s.text)
+        mine: list[Token] = []
+        append = mine.append
+        for m in ms:
+            b = m.begin()
+            while b >= end and s is not None:
+                if b == end and m.end() == end:  # an empty morpheme at the end
+                    break
+                s.tokens = mine
+                s = next(it, None)
+                if s is None:
+                    break
+                start = end + 1
+                end = start + len(s.text)
+                mine = []
+                append = mine.append
+            if s is None:
+                break
+            if b < start:  # the separator itself
+                continue
+            e = m.end()
+            pos, pos_str = pos_of(user, m.part_of_speech_id())
+            if e > end:  # a morpheme running over the separator: clip it
+                e = end
+                surface = s.text[b - start:]
+            else:
+                surface = m.surface()
+            append(Token(surface, pos, m.normalized_form(), m.dictionary_form(), m.reading_form(),
+                         b - start, e - start, pos_str))
+        if s is not None:
             s.tokens = mine
+            for rest in it:
+                rest.tokens = []
         batch = []
         batch_bytes = 0
 
