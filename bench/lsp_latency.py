@@ -53,7 +53,9 @@ def build_text(size: int) -> str:
         for line in part.splitlines(keepends=True):
             n = len(line.encode("utf-8"))
             if total + n > size:
-                return "".join(out)
+                if size - total < 256:
+                    return "".join(out)
+                continue  # a long line that does not fit: take a shorter one
             out.append(line)
             total += n
     return "".join(out)

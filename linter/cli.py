@@ -208,11 +208,18 @@ def rules_command(rule_files, preset):
 
 
 @main.command("explain")
-@click.argument("rule_id")
+@click.argument("rule_id", required=False)
+@click.option("--at", "at", default=None, metavar="FILE:LINE[:COL]",
+              help="Explain the findings at this place of a file: the rule and the entry and cue that decided.")
 @click.option("--rule-file", "rule_files", multiple=True, type=click.Path(), help="Extra YAML rule file (repeatable).")
 @_guard
-def explain_command(rule_id, rule_files):
-    """Print a rule's description and examples."""
+def explain_command(rule_id, at, rule_files):
+    """Print a rule's description and examples (or explain the findings --at a place)."""
+    if at:
+        _explain_at(at, rule_files)
+        return
+    if not rule_id:
+        raise JalintError("give a rule id (see `jalint rules`) or --at FILE:LINE")
     rules = {r.id: r for r in load_rules(list(rule_files))}
     rule = rules.get(rule_id)
     if rule is None:
@@ -242,3 +249,55 @@ def lsp_command(stdio):
     except ImportError as exc:
         _fail(f"the language server needs pygls ({exc}); install it with: pip install 'jalint[lsp]'")
     serve()
+
+
+def _explain_at(at: str, rule_files) -> None:
+    import re
+
+    m = re.fullmatch(r"(.+?):(\d+)(?::(\d+))?", at)
+    if not m:
+        raise JalintError(f"--at {at!r}: give FILE:LINE or FILE:LINE:COL")
+    path, line, col = m.group(1), int(m.group(2)), m.group(3)
+    outcome = execute(Request(paths=[path], rule_files=list(rule_files), preset="all", jobs=1))
+    found = [f for f in outcome.result.findings
+             if f.line <= line <= f.end_line and (col is None or (f.line, f.column) <= (line, int(col)) < (f.end_line, f.end_column)
+                                                     or (f.line, f.column) == (line, int(col)))]
+    if not found:
+        click.echo(f"no finding at {at} (with every rule on)")
+        return
+    rules = {r.id: r for r in outcome.rules}
+    for f in found:
+        click.echo(f"{f.path}:{f.line}:{f.column}: {f.severity} {f.message} [{f.rule}]")
+        if f.suggestions:
+            click.echo(f"    → {' / '.join(f.suggestions)}")
+        click.echo(f"    decided by {f.rule_source}")
+        entry = _source_line(f.rule_source)
+        if entry:
+            click.echo(f"    | {entry}")
+        rule = rules.get(f.rule)
+        if rule is not None:
+            click.echo(f"    rule {rule.id}: {rule.summary}")
+
+
+def _source_line(source: str) -> str | None:
+    """The text of a rule or dictionary line named as FILE:LINE."""
+    from .rules import package_data_dir
+
+    name, _, num = source.rpartition(":")
+    if not num.isdigit():
+        return None
+    for prefix in ("rules/", "dictionaries/"):
+        if name.startswith(prefix):
+            try:
+                path = package_data_dir(prefix[:-1]) / name[len(prefix):]
+            except JalintError:
+                return None
+            break
+    else:
+        path = Path(name)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    n = int(num)
+    return lines[n - 1].strip() if 0 < n <= len(lines) else None

@@ -37,7 +37,7 @@ from .source import MARKDOWN_SUFFIXES
 log = logging.getLogger("jalint.lsp")
 
 DEBOUNCE = 0.15  # seconds; initializationOptions {"debounce": milliseconds}
-LANGUAGES = {"markdown": "markdown", "plaintext": "text"}
+LANGUAGES = {"markdown": "markdown", "plaintext": "text", "text": "text"}  # Neovim and Emacs say "text"
 FIX_ALL_KIND = "source.fixAll.jalint"
 WATCHERS = ["**/.jalint.yaml", "**/.jalint.yml", "**/pyproject.toml", "**/*.md", "**/*.markdown", "**/*.txt"]
 
@@ -74,7 +74,7 @@ class JalintServer(LanguageServer):
             return None
         lang = (doc.language_id or "").lower()
         if lang in LANGUAGES:
-            if lang == "plaintext" and uri.lower().endswith(MARKDOWN_SUFFIXES):
+            if lang != "markdown" and uri.lower().endswith(MARKDOWN_SUFFIXES):
                 return "markdown"
             return LANGUAGES[lang]
         low = uri.lower().split("?", 1)[0]
@@ -351,7 +351,7 @@ async def code_action(ls: JalintServer, params: types.CodeActionParams):
     if fixable and wants(kind):
         action = types.CodeAction(title="Fix all jalint problems in this file", kind=kind,
                                   data={"uri": uri, "version": result.version})
-        if not ls.supports_resolve():
+        if only or not ls.supports_resolve():  # `only` is how fix-on-save asks: answer in full
             action = await resolve_code_action(ls, action)
         actions.append(action)
     return actions

@@ -222,5 +222,7 @@ def knowledge_counts(rules: list[Rule]) -> list[str]:
         counts = getattr(r.checker, "counts", None)
         if counts is not None:
             what = counts()
-            lines.append(f"{r.id}: " + ", ".join(f"{n} {label}" for label, n in what))
+            parts = [f"{n} {label}" if n else label for label, n in what]
+            if parts:
+                lines.append(f"{r.id}: " + ", ".join(parts))
     return lines

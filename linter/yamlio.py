@@ -47,7 +47,23 @@ def _construct_mapping(loader, node, deep=False):
     return data
 
 
+class LineList(list):
+    """A sequence that knows the line of each item."""
+
+    item_lines: list
+
+    def line_of_item(self, index: int, default: int = 0) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else default
+
+
+def _construct_sequence(loader, node, deep=False):
+    data = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    data.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return data
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def load_yaml(text: str, label: str):

@@ -214,3 +214,12 @@ def test_one_problem_is_reported_once(run):
     rules = {(f["line"], f["column"]): f["rule"] for f in data["findings"]}
     assert rules[(1, 25)] == "misconversion/fixed-compounds"
     assert rules[(2, 15)] == "consistency/terms"
+
+
+def test_explain_at_names_the_entry_and_cue(run, tmp_path):
+    p = tmp_path / "a.md"
+    p.write_text("本文です。\n国際醸成が緊迫している。\n", encoding="utf-8")
+    r = run("explain", "--at", f"{p}:2:3")
+    assert r.exit_code == 0
+    assert "[misconversion/homophone]" in r.stdout and "→ 情勢" in r.stdout
+    assert "decided by dictionaries/homophones/" in r.stdout and "国際" in r.stdout

@@ -208,6 +208,7 @@ async def test_fix_all_and_disable_next_line(client: LanguageClient, tmp_path: P
     assert "醸成" in fixed and "データ" in fixed and "社会保障" in fixed
     source_actions = await code_actions(client, uri, whole, only=[types.CodeActionKind.SourceFixAll])
     assert [a.kind for a in source_actions] == ["source.fixAll.jalint"]
+    assert apply_edits(text, edits_of(source_actions[0], uri)) == fixed
 
     d = next(d for d in published.diagnostics if d.code == "misconversion/jousei")
     actions = await code_actions(client, uri, d.range)

@@ -512,6 +512,16 @@ class Consistency:
                     keep.update((a, b))
         return {v: variants[v] for v in forms if v in keep}
 
+    def counts(self) -> list[tuple[str, int]]:
+        out = []
+        if self.groups:
+            out.append(("variant groups", len(self.groups)))
+        if self.auto:
+            out.append(("groups found by Sudachi's normalized form", 0))
+        if self.katakana:
+            out.append(("groups found among katakana spellings", 0))
+        return out
+
     def check(self, doc, rule):
         def describe(u):
             line, col = doc.lines.position(u.sentence.span(u.begin, u.end)[0])

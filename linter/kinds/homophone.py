@@ -202,8 +202,9 @@ def load_file(path: Path, label: str, seen: dict, validate: bool = False) -> lis
                 items = spec.get(key, [])
                 if not isinstance(items, list):
                     raise JalintError(f"{label}:{spec.line_of(key)}: member {word}: '{key}' must be a list")
-                for c in items:
-                    cue = _compile_cue(c, label, spec.line_of(key), strong, validate)
+                for ci, c in enumerate(items):
+                    cline = items.line_of_item(ci, spec.line_of(key)) if hasattr(items, "line_of_item") else spec.line_of(key)
+                    cue = _compile_cue(c, label, cline, strong, validate)
                     owner = cue_owner.get(cue.text)
                     if owner is not None:
                         raise JalintError(
