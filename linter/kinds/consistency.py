@@ -473,9 +473,14 @@ class Consistency:
                 dominant = max(variants, key=lambda v: (len(variants[v]), -order.index(v) if v in order else 0))
             first = variants[dominant][0]
             where = describe(first) if describe else ""
+            pair_ok = None
+            if key[0] in ("auto", "kata"):
+                pair_ok = kata_variant_ok if key[0] == "kata" else auto_variant_ok
             for v, vuses in variants.items():
                 if v == dominant:
                     continue
+                if pair_ok is not None and not (pair_ok(v, dominant) if v < dominant else pair_ok(dominant, v)):
+                    continue  # kept only through a third form (併せる ~ あわせる ~ 合わせる)
                 for u in vuses:
                     s = u.sentence
                     span = (id(s), u.begin, u.end)  # sentences of several documents in a project pass
