@@ -50,3 +50,14 @@ def test_unused_suppression_is_reported_on_request(rules):
     text = "<!-- jalint-disable-next-line misconversion/jousei -->\n正しい文です。\n"
     assert run(text) == []
     assert run(text, "--report-unused-disables") == [(1, "suppression/unused")]
+
+
+def test_disable_line_on_the_same_line(rules):
+    text = f"{BAD}<!-- jalint-disable-line misconversion/hoshou-social -->\n\n{BAD}\n"
+    assert run(text) == [(3, "misconversion/hoshou-social")]
+
+
+def test_enable_named_rule_only(rules):
+    text = (f"<!-- jalint-disable misconversion/hoshou-social, misconversion/jousei -->\n\n"
+            f"<!-- jalint-enable misconversion/jousei -->\n\n{BAD}寄付文化の情勢を図る。\n")
+    assert run(text) == [(5, "misconversion/jousei")]
