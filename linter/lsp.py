@@ -17,6 +17,7 @@ Positions are UTF-16 code units unless the client offers utf-8 or utf-32.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import time
@@ -57,6 +58,7 @@ class JalintServer(LanguageServer):
         self.jobs: dict[str, _Job] = {}
         self.results: dict[str, LintResult] = {}
         self.shown_problems: dict[str, str] = {}  # config problems published, by path
+        self.generation = 0  # bumped when the configuration or another file changes
 
     # -- helpers --------------------------------------------------------------------
     @property
@@ -123,7 +125,7 @@ class JalintServer(LanguageServer):
             syntax = self.syntax_of(uri)
             if doc is None or syntax is None:
                 return
-            version, text = doc.version, doc.source
+            version, text, generation = doc.version, doc.source, self.generation
             path = _path_of(uri)
             try:
                 result = await self.on_lint_thread(
@@ -140,6 +142,9 @@ class JalintServer(LanguageServer):
                 return
             if self.version_of(uri) != version:
                 wait = True
+                continue
+            if self.generation != generation:  # linted under an old configuration or project
+                wait = False
                 continue
             self.publish(result)
             self.publish_problems()
@@ -174,11 +179,13 @@ class JalintServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
     def relint_open(self, except_uri: str | None = None) -> None:
+        self.generation += 1
         for uri in list(self.workspace.text_documents):
             if uri != except_uri and self.syntax_of(uri) is not None:
                 self.schedule(uri, immediate=True)
 
     async def reload_config(self) -> None:
+        self.generation += 1  # a run under way uses the old configuration: its result is dropped
         await self.on_lint_thread(self.state.reload)
         self.results.clear()
         self.relint_open()
@@ -242,6 +249,10 @@ def initialize(ls: JalintServer, params: types.InitializeParams) -> None:
     if not folders and params.root_path:
         folders = [params.root_path]
     ls.state = LintState([f for f in folders if f], ls.open_buffers)
+    # the dictionary, the rules and the workspace's documents live as long as the
+    # server: keep them out of the collector's full passes (which otherwise add
+    # ~70 ms to every few re-lints)
+    ls.state.on_context_built = gc.freeze
 
 
 @server.feature(types.INITIALIZED)
@@ -265,6 +276,7 @@ async def initialized(ls: JalintServer, params: types.InitializedParams) -> None
         from .tokenizer import sudachi_tokenizer
 
         sudachi_tokenizer("C")
+        gc.freeze()
 
     try:
         await loop.run_in_executor(ls.lint_thread, prepare)
@@ -323,6 +335,7 @@ async def did_change_watched_files(ls: JalintServer, params: types.DidChangeWatc
             for path, deleted in prose:
                 ls.state.file_changed(path, deleted)
 
+        ls.generation += 1
         await ls.on_lint_thread(update)
         ls.relint_open()
 

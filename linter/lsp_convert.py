@@ -12,9 +12,8 @@ from .lsp_state import ConfigProblem, LintResult
 from .lsp_text import TextPositions, column_to_character
 from .rules import Rule
 
-# The one place that says where rules are documented; a rule's anchor is the GitHub
-# slug of a heading that is its id ("### misconversion/jousei" → #misconversionjousei).
-RULES_DOC_URL = "https://github.com/jalint/jalint/blob/main/docs/rules.md"
+from .docs_links import DOCS_URL as RULES_DOC_URL  # noqa: F401
+from .docs_links import rule_url
 SOURCE = "jalint"
 MAX_RELATED = 5
 DISABLE_NEXT_LINE = "<!-- jalint-disable-next-line {rule} -->"
@@ -28,8 +27,7 @@ SEVERITY = {
 
 
 def rule_doc_url(rule_id: str) -> str:
-    slug = re.sub(r"[^\w\- ]", "", rule_id.lower()).replace(" ", "-")
-    return f"{RULES_DOC_URL}#{quote(slug)}"
+    return rule_url(rule_id)
 
 
 def uri_of(path: str) -> str:

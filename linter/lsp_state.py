@@ -16,8 +16,9 @@ from typing import Callable
 
 from . import config as config_mod
 from . import tokenizer
-from .document import Document, Finding
-from .engine import Options, Project, build_document, check_document, finish
+from .document import Document, Finding, Hit
+from .engine import (Options, Project, _hits_to_findings, build_document, consistency_findings,
+                     finish, merge_findings)
 from .errors import JalintError
 from .fix import fix_text
 from .markdown import extract_markdown
@@ -90,13 +91,67 @@ class LintResult:
     context: Context
 
 
+# Rule kinds whose hits in a sentence depend on that sentence alone (its text, its
+# tokens and the kind of its block): their hits are reused for unchanged sentences.
+SENTENCE_LOCAL_KINDS = frozenset({"substitution", "existence", "sequence", "metric", "homophone"})
+
+
 class TokenCache:
     """Tokens of one buffer's sentences, keyed by the sentence text (and the Sudachi
-    settings).  Only the sentences of the last version are kept."""
+    settings), and the hits of sentence-local rules, keyed by (rule, sentence text,
+    block kind).  Only the sentences of the last version are kept."""
 
     def __init__(self) -> None:
         self.key: tuple | None = None
         self.tokens: dict[str, list] = {}
+        self.hits: dict[tuple, list[tuple]] = {}
+
+
+class _Sentences:
+    """A document seen through some of its sentences (for a sentence-local rule)."""
+
+    def __init__(self, doc: Document, sentences: list):
+        self.path, self.text, self.blocks, self.lines = doc.path, doc.text, doc.blocks, doc.lines
+        self.sentences = sentences
+
+
+def _local_hits(doc: Document, rule: Rule, known: dict, fresh: dict) -> list[Hit]:
+    """The rule's hits in ``doc``, checking only sentences not seen before."""
+    todo = [s for s in doc.sentences if (rule.id, s.text, s.block.kind) not in known]
+    found: dict[int, list[tuple]] = {}
+    if todo:
+        for h in rule.checker.check(_Sentences(doc, todo), rule):
+            found.setdefault(id(h.sentence), []).append(
+                (h.begin, h.end, h.message, list(h.suggestions), list(h.related), h.severity, h.source))
+    hits = []
+    for s in doc.sentences:
+        key = (rule.id, s.text, s.block.kind)
+        mine = known.get(key)
+        if mine is None:
+            mine = found.get(id(s), [])
+        fresh[key] = mine
+        hits += [Hit(s, b, e, m, list(sg), list(rel), sev, src) for b, e, m, sg, rel, sev, src in mine]
+    return hits
+
+
+def check_document_cached(doc: Document, rules: list[Rule], project: Project, cache: TokenCache) -> list[Finding]:
+    """``engine.check_document`` with a project, re-running sentence-local rules only
+    on the sentences that changed since the buffer's previous version."""
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    known = cache.hits if cache.key is not None else {}
+    fresh: dict[tuple, list[tuple]] = {}
+    for rule in rules:
+        if rule.kind == "consistency":
+            continue
+        if rule.kind in SENTENCE_LOCAL_KINDS:
+            hits = _local_hits(doc, rule, known, fresh)
+        else:
+            hits = rule.checker.check(doc, rule)
+        _hits_to_findings(doc, rule, hits, seen, findings)
+    cache.hits = fresh
+    findings += consistency_findings(doc, rules, project)
+    return merge_findings(findings, rules)
 
 
 def build_document_cached(source: Source, split_mode: str, cache: TokenCache | None) -> Document:
@@ -111,6 +166,8 @@ def build_document_cached(source: Source, split_mode: str, cache: TokenCache | N
     doc.sentences = split_blocks(blocks)
     key = (split_mode, tokenizer._user_dictionary)
     known = cache.tokens if cache.key == key else {}
+    if cache.key != key:
+        cache.hits = {}
     todo = []
     for s in doc.sentences:
         toks = known.get(s.text)
@@ -151,6 +208,7 @@ class LintState:
         self._config_of: dict[str, str | None] = {}  # folder → config file (or None)
         self.caches: dict[str, TokenCache] = {}
         self.indexed_files = 0
+        self.on_context_built: Callable[[], None] | None = None  # the server freezes the GC here
 
     # -- configuration -------------------------------------------------------------
     def reload(self) -> None:
@@ -214,6 +272,8 @@ class LintState:
         root = str(cfg.root) if cfg.root is not None else None
         ctx = Context(key, cfg, rules, Options(split_mode=cfg.split_mode), Project(rules), root, problem)
         self._index(ctx)
+        if self.on_context_built is not None:
+            self.on_context_built()
         return ctx
 
     def _index(self, ctx: Context) -> None:
@@ -281,7 +341,7 @@ class LintState:
         if stale is not None and stale():
             raise Superseded
         ctx.project.add(doc)
-        findings = finish(doc, check_document(doc, ctx.rules, ctx.project), syntax, ctx.options)
+        findings = finish(doc, check_document_cached(doc, ctx.rules, ctx.project, cache), syntax, ctx.options)
         return LintResult(uri, version, text, shift, syntax, findings, ctx)
 
     def fix_all(self, result: LintResult, path: str | None) -> str:
@@ -291,12 +351,12 @@ class LintState:
         name = path or result.uri
         cache = self.caches.setdefault(result.uri, TokenCache())
         scratch = TokenCache()
-        scratch.key, scratch.tokens = cache.key, dict(cache.tokens)
+        scratch.key, scratch.tokens, scratch.hits = cache.key, dict(cache.tokens), dict(cache.hits)
 
         def lint(t: str) -> list[Finding]:
             d = build_document_cached(Source(name, t, result.syntax), ctx.options.split_mode, scratch)
             ctx.project.add(d)
-            return finish(d, check_document(d, ctx.rules, ctx.project), result.syntax,
+            return finish(d, check_document_cached(d, ctx.rules, ctx.project, scratch), result.syntax,
                           Options(split_mode=ctx.options.split_mode))
 
         try:

@@ -48,3 +48,11 @@ def test_every_bundled_homophone_cue_compiles():
     assert len(d.sets) >= 300
     for c in cues:
         c.compile()  # raises JalintError naming the file and line
+
+
+def test_every_rule_has_a_heading_in_the_rule_reference():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    missing = [r.id for r in RULES if f"\n### {r.id}\n" not in doc]
+    assert not missing, f"run scripts/gen_rule_docs.py: {missing[:5]}"

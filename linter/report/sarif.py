@@ -21,27 +21,12 @@ from urllib.parse import quote
 from .. import __version__
 from . import columns
 
-# The one place the documentation's address is spelled out: every format links a
-# rule to ``DOCS_URL#<anchor>``.
-DOCS_URL = "https://github.com/jalint/jalint/blob/main/docs/rules.md"
-HOME_URL = "https://github.com/jalint/jalint"
+from ..docs_links import DOCS_URL, HOME_URL, rule_anchor, rule_url  # noqa: F401
 SCHEMA_URL = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "jalint/v1"
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-
-
-def rule_anchor(rule_id: str) -> str:
-    """The anchor GitHub gives a Markdown heading reading the rule id
-    (``misconversion/jousei`` → ``misconversionjousei``): lower case, punctuation
-    other than ``-`` and ``_`` dropped, spaces to hyphens."""
-    slug = re.sub(r"[^\w\- ]", "", rule_id.strip().lower())
-    return slug.replace(" ", "-")
-
-
-def rule_url(rule_id: str) -> str:
-    return f"{DOCS_URL}#{rule_anchor(rule_id)}"
 
 
 def posix_path(path: str) -> str:
