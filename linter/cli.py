@@ -29,6 +29,10 @@ class LintByDefault(click.Group):
 
     def main(self, args=None, prog_name=None, **extra):
         """Usage errors too are one line on stderr with exit code 2."""
+        import gc
+
+        # a run allocates many small, long-lived objects (tokens); collect rarely
+        gc.set_threshold(100_000, 50, 100)
         try:
             rv = super().main(args=args, prog_name=prog_name or "jalint", standalone_mode=False, **extra)
         except click.UsageError as exc:

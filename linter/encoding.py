@@ -208,7 +208,7 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
     )
 
 
-def encode_text(text: str, bom: bool, encoding: str, path: str) -> bytes:
+def encode_text(text: str, bom: bool, encoding: str, path: str, first_line: int = 1) -> bytes:
     """The bytes of ``text`` in ``encoding``; a character the encoding cannot hold is
     a one-line error naming the line (nothing is written)."""
     full = ("\ufeff" if bom else "") + text
@@ -216,7 +216,8 @@ def encode_text(text: str, bom: bool, encoding: str, path: str) -> bytes:
         return full.encode(encoding)
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start:exc.end]
-        line = full.count("\n", 0, exc.start) + full[:exc.start].count("\r") - full.count("\r\n", 0, exc.start) + 1
+        before = full[:exc.start]
+        line = first_line + before.count("\n") + before.count("\r") - before.count("\r\n")
         raise JalintError(
             f"{path}:{line}: fix not written: {bad!r} (U+{ord(bad[0]):04X}) cannot be written in "
             f"{display_name(encoding)}; the file is unchanged"

@@ -131,13 +131,11 @@ def _count_lines(text: str) -> int:
 def _unchanged(path: str, expected: Fingerprint) -> bytes:
     """The file's bytes, provided it is still what was read; else ChangedOnDisk."""
     try:
-        st = os.stat(path)
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
         raise JalintError(f"{path}: cannot check the file before writing the fix ({exc.strerror}); nothing written") from None
-    if (st.st_size, st.st_mtime_ns) != (expected.size, expected.mtime_ns) and \
-            hashlib.sha256(data).hexdigest() != expected.sha256 or hashlib.sha256(data).hexdigest() != expected.sha256:
+    if len(data) != expected.size or hashlib.sha256(data).hexdigest() != expected.sha256:
         raise ChangedOnDisk(f"{path}: changed on disk since jalint read it; fix not written (run jalint --fix again)")
     return data
 

@@ -4,6 +4,7 @@ optionally fix.  No printing here: the CLI reports what this returns."""
 from __future__ import annotations
 
 import collections
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,7 @@ def execute(req: Request) -> Outcome:
     cfg = config_mod.discover(req.paths, req.config)
     tokenizer.use_user_dictionary(cfg.user_dictionary)
     rules = assemble(cfg, req.preset, req.rule_files)
+    gc.freeze()  # the rules and dictionaries live as long as the run: keep them out of collections
     options = Options(split_mode=cfg.split_mode, min_severity=req.min_severity,
                       report_unused_disables=req.report_unused_disables)
     files = _linted_files(req, cfg)
