@@ -119,10 +119,12 @@ def main() -> None:
               help="Files analysed in parallel processes (default: the number of cores).")
 @click.option("--cache", "use_cache", is_flag=True, help="Reuse results of unchanged files (.jalint_cache/ at the project root).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="Read files in this encoding (utf-8, cp932, euc_jp …) instead of detecting it.")
 @_guard
 def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule_files, fix, dry_run,
                  report_unused_disables, baseline_file, write_baseline, diff_base, summary_file, max_warnings,
-                 quiet, jobs, use_cache, color):
+                 quiet, jobs, use_cache, color, encoding):
     """Lint PATHS (files or directories; '-' for standard input)."""
     if dry_run and not fix:
         raise JalintError("--dry-run/--diff goes with --fix")
@@ -131,12 +133,12 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
         rule_files=list(rule_files), min_severity="error" if quiet else severity,
         report_unused_disables=report_unused_disables, fix=fix, dry_run=dry_run,
         baseline=baseline_file, write_baseline=write_baseline, diff_base=diff_base,
-        jobs=jobs or default_jobs(), cache=use_cache,
+        jobs=jobs or default_jobs(), cache=use_cache, encoding=encoding,
     ))
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     if outcome.stdout_text is not None:
-        sys.stdout.write(outcome.stdout_text)
+        _write_in(outcome.stdout_text, outcome.stdout_encoding)  # the input's own encoding
         report_stream = sys.stderr
     else:
         report_stream = sys.stdout
@@ -158,6 +160,8 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
                 fh.write(summary.render(outcome.result, not_annotated=_not_annotated(outcome.result, fmt)))
         except OSError as exc:
             raise JalintError(f"{summary_file}: cannot write the summary ({exc.strerror})") from None
+    for notice in outcome.notices:
+        click.echo(f"jalint: {notice}", err=True)
     for error in outcome.errors:
         click.echo(f"jalint: {error}", err=True)
     sys.stdout.flush()
@@ -167,6 +171,17 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
     if too_many:
         click.echo(f"jalint: {outcome.result.count('warning')} warnings, more than --max-warnings {max_warnings}", err=True)
     sys.exit(1 if outcome.result.count("error") or too_many else 0)
+
+
+def _write_in(text: str, encoding: str) -> None:
+    """Write text to standard output as bytes in ``encoding`` (where it has bytes)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode(encoding))
+    buffer.flush()
 
 
 def _not_annotated(result, fmt: str) -> int:

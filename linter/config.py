@@ -193,6 +193,8 @@ def parse(data: Any, path: Path, label: str | None = None) -> Config:
                 raise JalintError(f"{label}:{line_of(key)}: {key}: {p}: no such file")
             paths.append(full)
         setattr(cfg, key, paths)
+    for prh_file in cfg.prh:
+        _check_prh_regexes(prh_file, set())
     sudachi = data.get("sudachi", {}) or {}
     if not isinstance(sudachi, dict):
         raise JalintError(f"{label}:{line_of('sudachi')}: 'sudachi' must be a mapping with split_mode, user_dictionary")
@@ -212,6 +214,42 @@ def parse(data: Any, path: Path, label: str | None = None) -> Config:
             raise JalintError(f"{label}:{line_of('sudachi')}: sudachi.user_dictionary: {ud}: no such file")
         cfg.user_dictionary = full
     return cfg
+
+
+def _check_prh_regexes(path: Path, seen: set) -> None:
+    """A prh dictionary's ``/regex/`` patterns must not be able to hang a run (see
+    ``rules.regex_hazard``): one that could is an error naming the file and line.
+    Anything else malformed is left to the prh loader to report."""
+    import re
+
+    from .rules import regex_hazard
+
+    path = path.resolve()
+    if path in seen:
+        return
+    seen.add(path)
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError, JalintError):
+        return
+    if not isinstance(data, dict):
+        return
+    for imp in data.get("imports", []) or []:
+        target = imp if isinstance(imp, str) else imp.get("path") if isinstance(imp, dict) else None
+        if isinstance(target, str):
+            _check_prh_regexes(path.parent / target, seen)
+    for item in data.get("rules", []) or []:
+        if not isinstance(item, dict):
+            continue
+        patterns = item.get("patterns", item.get("pattern"))
+        for p in [patterns] if isinstance(patterns, str) else patterns if isinstance(patterns, list) else []:
+            m = re.fullmatch(r"/(.*)/([gimuy]*)", p, re.S) if isinstance(p, str) else None
+            reason = regex_hazard(m.group(1)) if m else None
+            if reason:
+                raise JalintError(
+                    f"{path}:{getattr(item, 'line', 1)}: prh rule {item.get('expected')}: the pattern {p!r} can take "
+                    f"exponential time ({reason}); rewrite it, e.g. with an atomic group (?>…)"
+                )
 
 
 def load(path: Path) -> Config:

@@ -127,7 +127,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B)) + sample.count(0x7F)
     if b"\x00" in sample:
-        return controls / len(sample) > 0.02 or sample.count(0) > 8
+        return sample.count(0) > 8 or controls / len(sample) > 0.10
     return controls / len(sample) > 0.30
 
 

@@ -24,6 +24,10 @@ Decisions worth knowing:
   printable ASCII (``word\\nword`` → ``word word``; Japanese lines are simply joined).
 * Kinds: "heading", "paragraph", "list_item" (the paragraphs whose innermost container is
   a list item), "table_cell" (one block per cell).
+* Hostile input: containers nested deeper than ``MAX_NESTING`` levels (markdown-it
+  would silently drop the rest, and recurse) are linted as plain text, with their
+  container markers left out (``nesting_notice`` says where); the inline scanner is
+  linear however many brackets, parentheses or backticks a line holds.
 """
 from __future__ import annotations
 
@@ -37,9 +41,31 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
 
 from .document import PLACEHOLDER, ProseBlock
+from .plaintext import extract_plain
 
 # Block structure only: the inline rule is off (we scan inline markup ourselves).
 _MD = MarkdownIt("commonmark").enable("table").disable("inline")
+# Nesting: markdown-it recurses about three Python frames per container level and
+# drops whatever lies deeper than maxNesting (20 by default).  64 levels stay far from
+# the recursion limit; what lies deeper is recorded and linted as plain text.
+MAX_NESTING = 64
+_MD.options["maxNesting"] = MAX_NESTING
+_OVERFLOW = "jalint_overflow"
+_block_tokenize = _MD.block.tokenize
+
+
+def _tokenize(state, startLine: int, endLine: int) -> None:
+    if state.level >= MAX_NESTING:
+        line = state.skipEmptyLines(startLine)
+        if line < endLine and state.sCount[line] >= state.blkIndent:
+            state.env.setdefault(_OVERFLOW, []).append((line, endLine))
+    _block_tokenize(state, startLine, endLine)
+
+
+_MD.block.tokenize = _tokenize
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+_DEEP_HINT = re.compile(r"^[ \t>*+\-.)0-9]{32,}[^ \t>*+\-.)0-9\r\n]", re.M)
+_LINK_BUDGET = 8  # link tails may rescan the text at most this many times over
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -78,16 +104,79 @@ class _Lines:
         return len(self.starts)
 
 
-def extract_markdown(text: str) -> list[ProseBlock]:
-    """Return the prose blocks of a Markdown document, in document order."""
-    lines = _Lines(text)
+def _parse(text: str, lines: "_Lines"):
+    """markdown-it's block tokens, the reference labels, and the (first, stop) line
+    ranges too deeply nested for it (None: it gave up altogether)."""
     skip = _front_matter_lines(text, lines)
     md_src = "\n".join(
         "" if i < skip else text[lines.starts[i] : lines.ends[i]] for i in range(len(lines))
     )
     env: dict = {}
-    tokens = _MD.parse(md_src, env)
-    refs = frozenset(env.get("references", {}))
+    try:
+        tokens = _MD.parse(md_src, env)
+    except RecursionError:  # cannot happen with MAX_NESTING, but never crash on it
+        return [], {}, None
+    overflow = []
+    for a, b in sorted(env.get(_OVERFLOW, [])):
+        if overflow and a < overflow[-1][1]:
+            overflow[-1] = (overflow[-1][0], max(b, overflow[-1][1]))
+        else:
+            overflow.append((a, b))
+    return tokens, env, overflow
+
+
+def nesting_notice(text: str) -> str | None:
+    """``LINE: notice: …`` when part of the document is nested too deeply to be read
+    as Markdown (and is linted as plain text), else None.  Cheap for ordinary text."""
+    if not _DEEP_HINT.search(text):
+        return None
+    lines = _Lines(text)
+    _, _, overflow = _parse(text, lines)
+    if overflow is None:
+        return "1: notice: Markdown too deeply nested to parse; linted as plain text"
+    if not overflow:
+        return None
+    a, b = overflow[0]
+    more = f" (and {len(overflow) - 1} more place{'s' if len(overflow) > 2 else ''})" if len(overflow) > 1 else ""
+    return (f"{a + 1}: notice: Markdown nested deeper than {MAX_NESTING} levels; "
+            f"lines {a + 1}-{b} linted as plain text{more}")
+
+
+def _plain_region(text: str, lines: "_Lines", first: int, stop: int) -> list[ProseBlock]:
+    """Lines [first, stop) as plain-text paragraphs, container markers (``>``, list
+    markers, indentation) left out; offsets are those of ``text``."""
+    base = lines.starts[first]
+    end = lines.ends[stop - 1]
+    region = text[base:end]
+    masked = []
+    pos = 0
+    for m in _NEWLINE.finditer(region + "\n"):
+        line = region[pos:m.start()]
+        k = _CONTAINER_PREFIX.match(line).end()
+        masked.append(" " * k + line[k:] + region[m.start():m.end()])
+        pos = m.end()
+    masked_text = "".join(masked)[: len(region)]
+    out = []
+    for b in extract_plain(masked_text):
+        out.append(ProseBlock("paragraph", b.text, [x + base for x in b.starts], [x + base for x in b.ends]))
+    return out
+
+
+def extract_markdown(text: str) -> list[ProseBlock]:
+    """Return the prose blocks of a Markdown document, in document order."""
+    lines = _Lines(text)
+    tokens, env, overflow = _parse(text, lines)
+    if overflow is None:
+        return _plain_region(text, lines, 0, len(lines))
+    blocks = _markdown_blocks(text, lines, tokens, frozenset(env.get("references", {})))
+    if overflow:
+        for a, b in overflow:
+            blocks += _plain_region(text, lines, a, b)
+        blocks.sort(key=lambda bl: bl.starts[0])
+    return blocks
+
+
+def _markdown_blocks(text: str, lines: "_Lines", tokens, refs) -> list[ProseBlock]:
     blocks: list[ProseBlock] = []
     containers: list[str] = []
     for i, tok in enumerate(tokens):
@@ -241,6 +330,7 @@ def _inline_ops(s: str, refs) -> list[list]:
     ops: list[list] = []
     openers: list[_Opener] = []
     closers = _backtick_runs(s)
+    budget = [_LINK_BUDGET * n + 10_000]  # chars link tails may still scan
     i = 0
     while i < n:
         m = _SPECIAL.search(s, i)
@@ -294,7 +384,7 @@ def _inline_ops(s: str, refs) -> list[list]:
             ops.append(["T", j, j + 1])
             i = j + 1
         elif c == "]":
-            i = _close_bracket(s, j, ops, openers, refs)
+            i = _close_bracket(s, j, ops, openers, refs, budget)
         elif c in "*_~":
             i = _delimiter_run(s, j, ops)
         elif c == "!":
@@ -327,21 +417,23 @@ def _angle(s: str, j: int, ops: list[list]) -> int:
     return j + 1
 
 
-def _close_bracket(s: str, j: int, ops, openers: list[_Opener], refs) -> int:
+def _close_bracket(s: str, j: int, ops, openers: list[_Opener], refs, budget: list[int]) -> int:
     if not openers:
         ops.append(["T", j, j + 1])
         return j + 1
     op = openers.pop()
-    end = _link_tail(s, j + 1) if op.active else None
-    if end is None and op.active:
+    end = _link_tail(s, j + 1, budget) if op.active else None
+    if end is None and op.active and refs:
+        # a link label holds at most 999 characters (CommonMark): longer text is no
+        # reference, and is not normalized over and over
         label_end = _link_label(s, j + 1)
         if label_end is not None:
             label = s[j + 2 : label_end - 1]
             if not label.strip():
-                label = s[op.text_start : j]
-            if normalizeReference(label) in refs:
+                label = s[op.text_start : j] if j - op.text_start <= 999 else ""
+            if label and normalizeReference(label) in refs:
                 end = label_end
-        elif normalizeReference(s[op.text_start : j]) in refs:
+        elif j - op.text_start <= 999 and normalizeReference(s[op.text_start : j]) in refs:
             end = j + 1
     if end is None:
         ops.append(["T", j, j + 1])
@@ -361,18 +453,31 @@ def _skip_ws(s: str, q: int) -> int:
     return q
 
 
-def _link_tail(s: str, p: int) -> int | None:
-    """End of an inline link tail ``(dest "title")`` starting at p, or None."""
-    n = len(s)
-    if p >= n or s[p] != "(":
+def _link_tail(s: str, p: int, budget: list[int] | None = None) -> int | None:
+    """End of an inline link tail ``(dest "title")`` starting at p, or None.  A call
+    may scan far (an unclosed title runs to the end of the text); ``budget`` bounds
+    what all calls of one block scan together, so a line of ``[a](`` repeated takes
+    linear, not quadratic, time: once it is spent, no more inline links are found."""
+    if p >= len(s) or s[p] != "(":
         return None
+    if budget is not None and budget[0] <= 0:
+        return None
+    end, reach = _tail(s, p)
+    if budget is not None:
+        budget[0] -= reach - p + 1
+    return end
+
+
+def _tail(s: str, p: int) -> tuple[int | None, int]:
+    """(end of the link tail at p or None, the furthest index looked at)."""
+    n = len(s)
     q = _skip_ws(s, p + 1)
     if q < n and s[q] == "<":
         q += 1
         while q < n and s[q] not in "<>\n":
             q += 2 if s[q] == "\\" else 1
         if q >= n or s[q] != ">":
-            return None
+            return None, q
         q += 1
     else:
         depth = 0
@@ -389,7 +494,7 @@ def _link_tail(s: str, p: int) -> int | None:
                 depth -= 1
             q += 1
         if depth:
-            return None
+            return None, q
     r = _skip_ws(s, q)
     if r < n and s[r] in "\"'(" and r > q:
         close = ")" if s[r] == "(" else s[r]
@@ -397,11 +502,11 @@ def _link_tail(s: str, p: int) -> int | None:
         while r < n and s[r] != close:
             r += 2 if s[r] == "\\" else 1
         if r >= n:
-            return None
+            return None, r
         r = _skip_ws(s, r + 1)
     if r < n and s[r] == ")":
-        return r + 1
-    return None
+        return r + 1, r
+    return None, r
 
 
 def _link_label(s: str, p: int) -> int | None:
@@ -473,11 +578,17 @@ def _resolve_emphasis(ops: list[list]) -> None:
 def _bare_url(s: str, j: int, ops: list[list]) -> int:
     prefix = 4 if s.startswith("www.", j) else s.index("//", j) + 2 - j
     end = _URL_BODY.match(s, j + prefix).end()
+    unbalanced = None  # ")" minus "(" in s[j:end], counted once
     while end > j + prefix:
         last = s[end - 1]
         if last in "?!.,:;*_~'\"":
             end -= 1
-        elif last == ")" and s.count(")", j, end) > s.count("(", j, end):
+        elif last == ")":
+            if unbalanced is None:
+                unbalanced = s.count(")", j, end) - s.count("(", j, end)
+            if unbalanced <= 0:
+                break
+            unbalanced -= 1
             end -= 1
         else:
             break

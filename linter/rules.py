@@ -149,6 +149,13 @@ def build_rule(spec: LineDict, label: str) -> Rule:
     except PatternError as exc:
         key = exc.key.split(".")[0]
         raise JalintError(f"{label}:{spec.line_of(key)}: rule {rid}: {exc}") from None
+    for key, pattern, at in spec_regexes(spec):
+        reason = regex_hazard(pattern)
+        if reason:
+            raise JalintError(
+                f"{label}:{at}: rule {rid}: the regular expression {pattern!r} in '{key}' can take exponential "
+                f"time ({reason}); rewrite it, e.g. with an atomic group (?>…) or a possessive quantifier (a++)"
+            )
     return Rule(
         id=rid,
         kind=kind,
@@ -164,6 +171,190 @@ def build_rule(spec: LineDict, label: str) -> Rule:
         enabled=enabled,
         spec=spec,
     )
+
+
+def spec_regexes(spec: LineDict):
+    """(key, regular expression, line) for every regular expression a rule spec
+    gives: ``regex``, ``cues.*`` and ``/…/`` values of token constraints."""
+    def strings(value):
+        return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
+            if isinstance(value, list) else []
+
+    if "regex" in spec:
+        for v in strings(spec["regex"]):
+            yield "regex", v, spec.line_of("regex")
+    cues = spec.get("cues")
+    if isinstance(cues, dict):
+        for k, v in cues.items():
+            if k in ("before", "after", "unless_before", "unless_after"):
+                at = cues.line_of(k) if isinstance(cues, LineDict) else spec.line_of("cues")
+                for x in strings(v):
+                    yield f"cues.{k}", x, at
+
+    def constraint(c, at):
+        if isinstance(c, dict):
+            at = c.line if isinstance(c, LineDict) and c.line else at
+            for k, v in c.items():
+                if isinstance(v, dict):
+                    yield from constraint(v, at)
+                elif isinstance(v, str) and len(v) >= 2 and v.startswith("/") and v.endswith("/"):
+                    yield f"tokens.{k}", v[1:-1], at
+
+    tokens = spec.get("tokens")
+    if isinstance(tokens, list):
+        for c in tokens:
+            yield from constraint(c, spec.line_of("tokens"))
+
+
+# -- regular expressions that could hang a run -------------------------------------
+try:  # Python 3.11+
+    from re import _constants as _sre_c
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_ANY = "any"  # a first-character set standing for every character
+_REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT}
+_BIG = 10  # a repetition of more than this many rounds (or unbounded) can blow up
+_CATEGORY_CHARS = {
+    _sre_c.CATEGORY_DIGIT: frozenset("0123456789０１２３４５６７８９"),
+    _sre_c.CATEGORY_SPACE: frozenset(" \t\n\r\f\v\u3000\u00a0"),
+}
+
+
+def _union(a, b):
+    return _ANY if a is _ANY or b is _ANY else a | b
+
+
+def _meet(a, b) -> bool:
+    if not a or not b:
+        return False
+    return a is _ANY or b is _ANY or bool(a & b)
+
+
+def _class_chars(items):
+    out: set = set()
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            out.add(av)
+        elif op is _sre_c.RANGE and av[1] - av[0] <= 512:
+            out.update(range(av[0], av[1] + 1))
+        elif op is _sre_c.CATEGORY and av in _CATEGORY_CHARS:
+            out.update(ord(c) for c in _CATEGORY_CHARS[av])
+        else:  # NEGATE, wide ranges, word categories …
+            return _ANY
+    return frozenset(out)
+
+
+def _firsts(seq):
+    """(characters a match of ``seq`` can start with, whether it can match empty)."""
+    acc: frozenset | str = frozenset()
+    for item in seq:
+        f, nullable = _item_firsts(item)
+        acc = _union(acc, f)
+        if not nullable:
+            return acc, False
+    return acc, True
+
+
+def _item_firsts(item):
+    op, av = item
+    if op is _sre_c.LITERAL:
+        return frozenset((av,)), False
+    if op in (_sre_c.NOT_LITERAL, _sre_c.ANY):
+        return _ANY, False
+    if op is _sre_c.IN:
+        return _class_chars(av), False
+    if op is _sre_c.SUBPATTERN:
+        return _firsts(av[-1])
+    if op is getattr(_sre_c, "ATOMIC_GROUP", None):
+        return _firsts(av)
+    if op is _sre_c.BRANCH:
+        acc, nullable = frozenset(), False
+        for alt in av[1]:
+            f, n = _firsts(alt)
+            acc, nullable = _union(acc, f), nullable or n
+        return acc, nullable
+    if op in _REPEATS or op is getattr(_sre_c, "POSSESSIVE_REPEAT", None):
+        f, n = _firsts(av[2])
+        return f, n or av[0] == 0
+    if op is _sre_c.GROUPREF_EXISTS:
+        f1, n1 = _firsts(av[1])
+        f2, n2 = _firsts(av[2]) if av[2] else (frozenset(), True)
+        return _union(f1, f2), n1 or n2
+    if op is _sre_c.GROUPREF:
+        return _ANY, True
+    return frozenset(), True  # anchors, lookarounds
+
+
+def _hazard(seq, loop, separators=()) -> str | None:
+    """Why ``seq`` can backtrack catastrophically, or None.  ``loop`` is the first
+    set of the enclosing big repetition's body (None outside one), ``separators`` the
+    first sets of that body's mandatory parts: a repetition inside it is safe when
+    one of them cannot start with what the inner repetition matches, as in
+    ``[0-9]+(?:,[0-9]+)*``."""
+    for op, av in seq:
+        if op in _REPEATS:
+            lo, hi, body = av
+            big = hi is _sre_c.MAXREPEAT or hi > _BIG
+            if loop is not None and (hi is _sre_c.MAXREPEAT or hi > 1) and lo != hi:
+                mine = _firsts(body)[0]
+                if not any(not _meet(sep, mine) for sep in separators):
+                    return "a repetition inside a repetition, like (a+)+"
+            if big:
+                parts = list(body)
+                while len(parts) == 1 and parts[0][0] is _sre_c.SUBPATTERN:
+                    parts = list(parts[0][1][-1])  # (…)+: the group's own parts
+                found = _hazard(body, _firsts(body)[0],
+                                [f for f, nullable in map(_item_firsts, parts) if not nullable])
+            else:
+                found = _hazard(body, loop, separators)
+            if found:
+                return found
+        elif op is _sre_c.SUBPATTERN:
+            found = _hazard(av[-1], loop, separators)
+            if found:
+                return found
+        elif op is _sre_c.BRANCH:
+            alts = av[1]
+            if loop is not None:
+                firsts = []
+                for alt in alts:
+                    f, nullable = _firsts(alt)
+                    firsts.append(_union(f, loop) if nullable else f)
+                for i in range(len(firsts)):
+                    for k in range(i + 1, len(firsts)):
+                        if _meet(firsts[i], firsts[k]):
+                            return "alternatives that can match the same text inside a repetition, like (a|a)*"
+            for alt in alts:
+                found = _hazard(alt, loop, separators)
+                if found:
+                    return found
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            found = _hazard(av[1], loop, separators)
+            if found:
+                return found
+        elif op is _sre_c.GROUPREF_EXISTS:
+            for part in av[1:]:
+                if part:
+                    found = _hazard(part, loop, separators)
+                    if found:
+                        return found
+        # ATOMIC_GROUP and POSSESSIVE_REPEAT never backtrack into themselves: safe
+    return None
+
+
+def regex_hazard(pattern: str) -> str | None:
+    """Why matching ``pattern`` could take exponential time (nested quantifiers such
+    as ``(a+)+`` or ``(a*)*``, overlapping alternatives in a loop such as ``(a|a)*``),
+    or None.  A small static check: it knows the shapes, not every hazard; an atomic
+    group ``(?>…)`` or a possessive quantifier ``a++`` is the way out."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except Exception:  # the compiler reports the syntax error itself
+        return None
+    return _hazard(list(parsed), None)
 
 
 def load_rule_file(path: Path, label: str | None = None) -> list[Rule]:

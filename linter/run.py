@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import baseline, gitdiff, tokenizer
+from . import source as source_mod
 from . import config as config_mod
 from .document import LineIndex
 from .analysis import Analysis, analyse, analyse_files
@@ -17,9 +18,11 @@ from .cache import ResultCache
 from .engine import (Options, Project, Result, build_document, check_document, consistency_findings, finish,
                      merge_findings)
 from .errors import JalintError
-from .fix import fix_text, unified_diff, write_atomic
+from .encoding import SkippedFile, normalize as normalize_encoding
+from .fix import encode_fixed, fix_text, unified_diff, write_atomic
+from .markdown import nesting_notice
 from .ruleset import assemble
-from .source import Source, expand_paths, read_file, read_stdin
+from .source import Source, read_file, read_stdin, walk_files
 
 MAX_ROUNDS = 4
 
@@ -40,6 +43,7 @@ class Request:
     diff_base: str | None = None  # report only findings on lines changed since this git ref
     jobs: int | None = None  # processes for analysing files (None or 1: this one)
     cache: bool = False
+    encoding: str | None = None  # read every file in this encoding (None: detect)
 
 
 @dataclass
@@ -52,22 +56,25 @@ class Outcome:
     config: config_mod.Config | None = None
     rules: list = field(default_factory=list)
     baseline_written: int | None = None
-    errors: list[str] = field(default_factory=list)  # files that could not be linted
+    errors: list[str] = field(default_factory=list)  # files that could not be linted (exit code 2)
+    notices: list[str] = field(default_factory=list)  # files skipped on purpose (binary …), and fallbacks
+    stdout_encoding: str = "utf-8"  # --fix on standard input: the input's own encoding
 
 
-def _linted_files(req: Request, cfg: config_mod.Config) -> list[str]:
+def _linted_files(req: Request, cfg: config_mod.Config, outcome: Outcome | None = None) -> list[str]:
+    """The files to lint, each once (a file reached through a link is linted under
+    the first name met).  A path that does not exist or a folder that cannot be
+    listed is an error of the outcome (the other files are still linted)."""
     given = list(req.paths) or ["."]
-    files = []
-    for p in given:
-        if p != "-" and os.path.isdir(p):
-            files += [f for f in expand_paths([p]) if cfg.selects(f)]
-        else:
-            files += expand_paths([p])
-    if files.count("-") > 1:
+    if given.count("-") > 1:
         raise JalintError("standard input ('-') can be given only once")
+    errors = outcome.errors if outcome is not None else None
+    notices = outcome.notices if outcome is not None else None
+    found = walk_files(given, errors, notices)
     seen, out = set(), []
-    for f in files:
-        key = f if f == "-" else os.path.abspath(f)
+    for f, key, walked in found:
+        if walked and not cfg.selects(f):
+            continue
         if key not in seen:
             seen.add(key)
             out.append(f)
@@ -75,24 +82,36 @@ def _linted_files(req: Request, cfg: config_mod.Config) -> list[str]:
 
 
 def _project_files(cfg: config_mod.Config, linted: list[str]) -> list[str]:
-    """Other files of a configured project, read only to count variants."""
+    """Other files of a configured project, read only to count variants (problems
+    with them are reported when they are linted themselves)."""
     if cfg.path is None or cfg.root is None:
         return []
-    mine = {os.path.abspath(f) for f in linted if f != "-"}
-    return [f for f in expand_paths([str(cfg.root)]) if cfg.selects(f) and os.path.abspath(f) not in mine]
+    mine = set()
+    for f in linted:
+        if f != "-":
+            try:
+                st = os.stat(f)
+                mine.add((st.st_dev, st.st_ino))
+            except OSError:
+                pass
+    return [f for f, key, _ in walk_files([str(cfg.root)], [], []) if cfg.selects(f) and key not in mine]
 
 
 def execute(req: Request) -> Outcome:
+    if req.encoding:
+        req.encoding = normalize_encoding(req.encoding)  # an unknown name is a usage error
+        req.cache = False  # the cache knows files by their bytes, not by how they are decoded
+    source_mod.use_encoding(req.encoding)
     cfg = config_mod.discover(req.paths, req.config)
     tokenizer.use_user_dictionary(cfg.user_dictionary)
     rules = assemble(cfg, req.preset, req.rule_files)
     gc.freeze()  # the rules and dictionaries live as long as the run: keep them out of collections
     options = Options(split_mode=cfg.split_mode, min_severity=req.min_severity,
                       report_unused_disables=req.report_unused_disables)
-    files = _linted_files(req, cfg)
+    outcome = Outcome(Result(), {}, config=cfg, rules=rules)
+    files = _linted_files(req, cfg, outcome)
     if req.diff_base:
         gitdiff.repo_root(next((p for p in req.paths if p != "-"), "."))  # fail early outside git
-    outcome = Outcome(Result(), {}, config=cfg, rules=rules)
     if req.fix:
         docs = _execute_fix(req, cfg, rules, options, files, outcome)
     else:
@@ -111,7 +130,10 @@ def _execute_lint(req, cfg, rules, options, files, outcome) -> dict:
     cache = ResultCache(cfg, rules, options) if req.cache else None
     analyses = _analyses(paths, rules, options, jobs, cache, lint=True, outcome=outcome)
     if "-" in files:
-        analyses.append(analyse(read_stdin(req.stdin_filename), rules, options))
+        try:
+            analyses.append(analyse(read_stdin(req.stdin_filename), rules, options))
+        except JalintError as exc:
+            _file_problem(outcome, exc)
     project = Project(rules)
     for a in analyses:
         project.add_collected(a, a.uses)
@@ -151,10 +173,19 @@ def _analyses(paths, rules, options, jobs, cache, lint: bool, outcome) -> list[A
     for p, r in zip(paths, out):
         if isinstance(r, JalintError):
             if outcome is not None:
-                outcome.errors.append(str(r))
+                _file_problem(outcome, r)
             continue
+        if outcome is not None and r.syntax == "markdown":
+            note = nesting_notice(r.text)
+            if note:
+                outcome.notices.append(f"{r.path}:{note}")
         good.append(r)
     return good
+
+
+def _file_problem(outcome: Outcome, exc: JalintError) -> None:
+    """A file that is skipped on purpose is a notice; one that cannot be read, an error."""
+    (outcome.notices if isinstance(exc, SkippedFile) else outcome.errors).append(str(exc))
 
 
 def _execute_fix(req, cfg, rules, options, files, outcome) -> dict:
@@ -162,9 +193,15 @@ def _execute_fix(req, cfg, rules, options, files, outcome) -> dict:
     sources: list[Source] = []
     for f in files:
         try:
-            sources.append(read_stdin(req.stdin_filename) if f == "-" else read_file(f))
+            src = read_stdin(req.stdin_filename) if f == "-" else read_file(f)
         except JalintError as exc:
-            outcome.errors.append(str(exc))
+            _file_problem(outcome, exc)
+            continue
+        sources.append(src)
+        if src.syntax == "markdown":
+            note = nesting_notice(src.text)
+            if note:
+                outcome.notices.append(f"{src.path}:{note}")
     project = Project(rules)
     docs = {}
     for src in sources:
@@ -209,6 +246,7 @@ def _fix_all(sources, docs, rules, project: Project, options: Options, req: Requ
     project's counts say about another (at most a few rounds)."""
     originals = {src.path: src.text for src in sources}
     current = dict(originals)
+    applied_by: dict[str, collections.Counter] = {}
     for _ in range(MAX_ROUNDS):
         changed = False
         for src in sources:
@@ -216,6 +254,7 @@ def _fix_all(sources, docs, rules, project: Project, options: Options, req: Requ
             if applied:
                 changed = True
                 outcome.fixed.update(applied)
+                applied_by.setdefault(src.path, collections.Counter()).update(applied)
                 current[src.path] = text
         if not changed:
             break
@@ -223,14 +262,28 @@ def _fix_all(sources, docs, rules, project: Project, options: Options, req: Requ
         new_text = current[src.path]
         if new_text == originals[src.path]:
             continue
+        try:
+            if src.stdin or req.dry_run:
+                # what would be written must be writable in the input's encoding
+                encode_fixed(src.path, new_text, src.bom, src.encoding, exact=True)
+        except JalintError as exc:
+            _unfixed(outcome, exc, applied_by.get(src.path))
+            project.add(docs[src.path])
+            continue
         if req.dry_run:
             outcome.diffs.append(unified_diff(src.path, src.text, new_text))
             project.add(docs[src.path])
             continue
         if src.stdin:
             outcome.stdout_text = ("\ufeff" if src.bom else "") + new_text
+            outcome.stdout_encoding = src.encoding
         else:
-            write_atomic(src.path, new_text, src.bom)
+            try:
+                write_atomic(src.path, new_text, src.bom, src.encoding, src.fingerprint, src.exact)
+            except JalintError as exc:  # this file stays as it was; the others are still fixed
+                _unfixed(outcome, exc, applied_by.get(src.path))
+                project.add(docs[src.path])
+                continue
         docs[src.path] = build_document(Source(src.path, new_text, src.syntax, src.bom), options.split_mode)
         project.add(docs[src.path])
     if req.dry_run:
@@ -239,6 +292,15 @@ def _fix_all(sources, docs, rules, project: Project, options: Options, req: Requ
     if req.fix and any(src.stdin for src in sources) and outcome.stdout_text is None:
         stdin_src = next(src for src in sources if src.stdin)
         outcome.stdout_text = ("\ufeff" if stdin_src.bom else "") + stdin_src.text
+        outcome.stdout_encoding = stdin_src.encoding
+
+
+def _unfixed(outcome: Outcome, exc: JalintError, applied) -> None:
+    """A file whose fixes could not be written: an error, and its fixes are not counted."""
+    outcome.errors.append(str(exc))
+    if applied:
+        outcome.fixed.subtract(applied)
+        outcome.fixed += collections.Counter()  # drop the zero counts
 
 
 def _fix_one(src: Source, text: str, rules, project: Project, options: Options):
