@@ -66,10 +66,27 @@ class Sentence:
     index: int  # running number of the sentence inside the document
     tokens: list[Token] = field(default_factory=list)
     _bounds: tuple[frozenset, frozenset] | None = None
+    _begins: list[int] | None = None
 
     @property
     def kind(self) -> str:
         return self.block.kind
+
+    def token_index(self, begin: int) -> int:
+        """Index of the first token that ends after ``begin`` (binary search)."""
+        if self._begins is None:
+            self._begins = [t.end for t in self.tokens]
+        return bisect.bisect_right(self._begins, begin)
+
+    def tokens_in(self, begin: int, end: int) -> list[Token]:
+        """The tokens overlapping [begin, end)."""
+        out = []
+        toks = self.tokens
+        i = self.token_index(begin)
+        while i < len(toks) and toks[i].begin < end:
+            out.append(toks[i])
+            i += 1
+        return out
 
     def token_bounds(self) -> tuple[frozenset, frozenset]:
         """(offsets where a token begins, offsets where a token ends)."""

@@ -351,11 +351,11 @@ class Consistency:
     def _excluded(text: str, begin: int, end: int, group: Group) -> bool:
         """Whether the use lies inside one of the group's excluded longer words."""
         for ex in group.exclude:
-            k = text.find(ex, max(0, end - len(ex)))
+            k = text.find(ex, max(0, end - len(ex)), begin + len(ex))
             while k != -1 and k <= begin:
                 if k + len(ex) >= end:
                     return True
-                k = text.find(ex, k + 1)
+                k = text.find(ex, k + 1, begin + len(ex))
         return False
 
     @staticmethod
@@ -363,11 +363,7 @@ class Consistency:
         """Whether the tokens under [begin, end) include one of part of speech ``pos``
         and no verb (取り組み the noun, not 取り組み|ます the verb)."""
         found = False
-        for t in s.tokens:
-            if t.end <= begin:
-                continue
-            if t.begin >= end:
-                break
+        for t in s.tokens_in(begin, end):
             if t.pos[0] in ("動詞", "形容詞") and not pos.startswith(t.pos[0]):
                 return False
             if t.pos_str.startswith(pos):
@@ -431,7 +427,7 @@ class Consistency:
             if is_mention(text, b, e):
                 continue
             spans = [(b, e)]
-            inner = [t for t in s.tokens if t.begin >= b and t.end <= e]
+            inner = [t for t in s.tokens_in(b, e) if t.begin >= b and t.end <= e]
             if len(inner) > 1:
                 spans += [(t.begin, t.end) for t in inner
                           if t.end - t.begin >= 3 and KATA_RUN.fullmatch(t.surface)]

@@ -346,7 +346,7 @@ class Homophone:
         """The word in the text is read as the member is (生 as セイ, not ナマ)."""
         if member.reading is None:
             return True
-        toks = [t for t in s.tokens if t.begin >= b and t.end <= e]
+        toks = [t for t in s.tokens_in(b, e) if t.begin >= b and t.end <= e]
         return len(toks) != 1 or toks[0].reading == member.reading
 
     def check(self, doc, rule):

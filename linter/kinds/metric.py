@@ -32,8 +32,8 @@ BRACKETS = set("「」『』（）()【】［］[]〔〕")
 def _enumerating(s, offset: int) -> bool:
     """Whether the comma at ``offset`` separates two nouns (東京、大阪、名古屋)."""
     toks = s.tokens
-    idx = next((i for i, t in enumerate(toks) if t.begin == offset), None)
-    if idx is None:
+    idx = s.token_index(offset)
+    if idx >= len(toks) or toks[idx].begin != offset:
         return False
 
     def neighbour(step):
