@@ -128,10 +128,17 @@ class LineIndex:
         line = bisect.bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
-    def line_text(self, line: int) -> str:
+    def line_bounds(self, line: int) -> tuple[int, int]:
+        """Offsets of the line's first character and of its end (before the newline)."""
         start = self.starts[line - 1]
         end = self.starts[line] if line < len(self.starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+        while end > start and self.text[end - 1] in "\r\n":
+            end -= 1
+        return start, end
+
+    def line_text(self, line: int) -> str:
+        start, end = self.line_bounds(line)
+        return self.text[start:end]
 
 
 @dataclass(slots=True)

@@ -188,7 +188,8 @@ def _drop_shadowed(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
     mine = sorted((f for f in findings if kinds.get(f.rule) == "consistency"), key=lambda f: (f.start, f.end))
     dropped: set[int] = set()
     for i, f in enumerate(mine):
-        for g in mine[i + 1:]:
+        for j in range(i + 1, len(mine)):  # no slices: they would copy the list each time
+            g = mine[j]
             if g.start >= f.end:
                 break
             if g.rule == f.rule:
@@ -202,7 +203,8 @@ def _drop_shadowed(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
     for i, f in enumerate(fixes):
         if id(f) in dropped:
             continue
-        for g in fixes[i + 1:]:
+        for j in range(i + 1, len(fixes)):
+            g = fixes[j]
             if g.start >= f.end:
                 break
             if id(g) in dropped or g.rule == f.rule or not _same_result(f, g):

@@ -17,18 +17,21 @@ def _width(text: str) -> int:
 EXCERPT = 100  # characters of context shown around a finding on a long line
 
 
-def _excerpt(line: str, f, style) -> list[str]:
-    """The source line with the span underlined; a long line is cut around the span."""
-    line = line.expandtabs(1)
+def _excerpt(lines, f, style) -> list[str]:
+    """The source line with the span underlined; a long line is cut around the span
+    (without copying the whole line: a minified file may be one line of megabytes)."""
+    start, end = lines.line_bounds(f.line)
+    length = end - start
     first = f.column - 1
-    last = (f.end_column - 1) if f.end_line == f.line else len(line)
-    lo, hi = 0, len(line)
-    if len(line) > EXCERPT * 2:
+    last = (f.end_column - 1) if f.end_line == f.line else length
+    lo, hi = 0, length
+    if length > EXCERPT * 2:
         lo = max(0, first - EXCERPT // 2)
-        hi = min(len(line), max(last, first + 1) + EXCERPT // 2)
-    shown = ("…" if lo else "") + line[lo:hi] + ("…" if hi < len(line) else "")
-    pad = _width(("…" if lo else "") + line[lo:first])
-    mark = max(1, _width(line[first:min(last, hi)]))
+        hi = min(length, max(last, first + 1) + EXCERPT // 2)
+    line = lines.text[start + lo:start + hi].expandtabs(1)
+    shown = ("…" if lo else "") + line + ("…" if hi < length else "")
+    pad = _width(("…" if lo else "") + line[:first - lo])
+    mark = max(1, _width(line[first - lo:min(last, hi) - lo]))
     gutter = f"{f.line:>5} | "
     return [gutter + shown, " " * 5 + " | " + " " * pad + style("^" * mark, fg=STYLE[f.severity])]
 
@@ -50,7 +53,7 @@ def render(result, sources, color: bool = False, **_context) -> str:
             out.append(f"    → {style(s, fg='green')}")
         doc_lines = sources.get(f.path)
         if doc_lines is not None:
-            out.extend(_excerpt(doc_lines.line_text(f.line), f, style))
+            out.extend(_excerpt(doc_lines, f, style))
     e, w, i = result.count("error"), result.count("warning"), result.count("info")
     files = _plural(result.files, "file")
     if not result.findings:
