@@ -6,6 +6,7 @@ rules ─► Finding
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
@@ -102,6 +103,14 @@ class Sentence:
         return self.block.span(self.offset + begin, self.offset + end)
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which the lines of ``text`` start (after \\r\\n, \\n or \\r)."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+
 class LineIndex:
     """Turns offsets of the original text into 1-based (line, column) pairs.
 
@@ -109,19 +118,7 @@ class LineIndex:
     """
 
     def __init__(self, text: str):
-        starts = [0]
-        i = 0
-        n = len(text)
-        while i < n:
-            c = text[i]
-            if c == "\n":
-                starts.append(i + 1)
-            elif c == "\r":
-                if i + 1 < n and text[i + 1] == "\n":
-                    i += 1
-                starts.append(i + 1)
-            i += 1
-        self.starts = starts
+        self.starts = line_starts(text)
         self.text = text
 
     def position(self, offset: int) -> tuple[int, int]:
