@@ -59,7 +59,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from linter.kinds.consistency import kata_fold, kata_variant_ok  # noqa: E402
+from linter.kinds.consistency import kata_fold, kata_variant_ok, not_variant_pairs  # noqa: E402
 from linter.tokenizer import tokenize_text  # noqa: E402
 
 SPELLINGS = {"代表表記", "異表記・表記ゆれ", "間違い表記"}
@@ -155,17 +155,6 @@ def ambiguous_kana(forms: list[str], homographs: dict) -> bool:
             if not (spellings & kanji_forms) or (spellings - kanji_forms):
                 return True  # another word, or one entry with other kanji (早い/速い)
     return False
-
-
-def not_variant_pairs() -> set:
-    data = yaml.safe_load((ROOT / "dictionaries" / "not-variants.yaml").read_text(encoding="utf-8"))
-    pairs = set()
-    for group in data.get("different_words", []):
-        for a in group:
-            for b in group:
-                if a != b:
-                    pairs.add((a, b))
-    return pairs
 
 
 def hand_written() -> set:

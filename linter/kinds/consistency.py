@@ -222,6 +222,11 @@ def _signature(word: str) -> str:
     return "".join(out)
 
 
+def not_variant_pairs() -> frozenset:
+    """Ordered pairs of forms that dictionaries/not-variants.yaml lists as different words."""
+    return _not_variants()
+
+
 @functools.lru_cache(maxsize=1)
 def _not_variants() -> frozenset:
     data = dict(load_dictionary("not-variants.yaml"))
