@@ -19,7 +19,6 @@ from .analysis import default_jobs
 from .run import Request, execute, init_config
 from .errors import JalintError
 from .report import REPORTERS, summary
-from .presets import DEFAULT as DEFAULT_PRESET
 from .presets import select as select_preset
 from .rules import knowledge_counts, load_rules
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -12,7 +11,6 @@ from .lsp_state import ConfigProblem, LintResult
 from .lsp_text import TextPositions, column_to_character
 from .rules import Rule
 
-from .docs_links import DOCS_URL as RULES_DOC_URL  # noqa: F401
 from .docs_links import rule_url
 SOURCE = "jalint"
 MAX_RELATED = 5

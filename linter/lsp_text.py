@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 
-from .document import line_starts
+from .document import LineIndex
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
@@ -45,18 +45,15 @@ class TextPositions:
     def __init__(self, text: str, encoding: str = UTF16):
         self.text = text
         self.encoding = encoding
-        self.starts = line_starts(text)
+        self._lines = LineIndex(text)
+        self.starts = self._lines.starts
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset) - 1
 
     def line_span(self, line: int) -> tuple[int, int]:
-        """Offsets of a line's first character and of its end (before the line break)."""
-        start = self.starts[line]
-        end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
-        while end > start and self.text[end - 1] in "\r\n":
-            end -= 1
-        return start, end
+        """Offsets of a 0-based line's first character and of its end (before the break)."""
+        return self._lines.line_bounds(line + 1)
 
     def line_text(self, line: int) -> str:
         a, b = self.line_span(line)

@@ -19,7 +19,7 @@ from .document import Hit
 from .errors import JalintError
 from .matching import render
 from .rules import Rule, Example
-from .yamlio import LineDict, load_yaml
+from .yamlio import LineDict, load_yaml_file
 
 
 @dataclass
@@ -84,11 +84,7 @@ def _load(path: Path, seen: set[Path], ignored: set[str]) -> list[Entry]:
         return []
     seen.add(path)
     label = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise JalintError(f"{label}: cannot read prh file ({exc.strerror})") from None
-    data = load_yaml(text, label)
+    data = load_yaml_file(path, label, "prh file")
     if data is None:
         return []
     if not isinstance(data, LineDict):

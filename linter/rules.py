@@ -16,7 +16,7 @@ from .document import SEVERITIES
 from .errors import JalintError
 from .kinds import KINDS
 from .matching import PatternError
-from .yamlio import LineDict, load_yaml
+from .yamlio import LineDict, load_yaml_file
 
 COMMON_KEYS = {"id", "kind", "severity", "message", "description", "examples", "fixable", "tags", "enabled"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)+$")
@@ -359,11 +359,7 @@ def regex_hazard(pattern: str) -> str | None:
 
 def load_rule_file(path: Path, label: str | None = None) -> list[Rule]:
     label = label or _display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise JalintError(f"{label}: cannot read rule file ({exc})") from None
-    data = load_yaml(text, label)
+    data = load_yaml_file(path, label, "rule file")
     if not isinstance(data, dict) or "rules" not in data:
         raise JalintError(f"{label}:1: a rule file is a mapping with a 'rules' list")
     unknown = set(data) - {"rules", "defaults"}

@@ -83,3 +83,16 @@ def load_yaml(text: str, label: str):
         raise JalintError(f"{label}:{line}: invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise JalintError(f"{label}:1: invalid YAML: {exc}") from None
+
+
+def load_yaml_file(path, label: str, what: str):
+    """Read and parse a YAML file; an unreadable file is ``label: cannot read WHAT``."""
+    from pathlib import Path
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise JalintError(f"{label}: cannot read {what} (not UTF-8: {exc.reason})") from None
+    except OSError as exc:
+        raise JalintError(f"{label}: cannot read {what} ({exc.strerror})") from None
+    return load_yaml(text, label)

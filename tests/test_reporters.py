@@ -20,6 +20,7 @@ jsonschema = pytest.importorskip("jsonschema")
 from linter.cli import main  # noqa: E402
 from linter.document import Finding, LineIndex  # noqa: E402
 from linter.engine import Result  # noqa: E402
+from linter import docs_links  # noqa: E402
 from linter.report import REPORTERS, columns, github, sarif  # noqa: E402
 from linter.run import Request, execute  # noqa: E402
 
@@ -215,7 +216,7 @@ def test_sarif_is_valid_and_complete(doc):
     assert len(ids) == len(set(ids))
     assert set(ids) == {f.rule for f in doc.result.findings}  # every rule that fired, only those
     for r in driver["rules"]:
-        assert r["helpUri"].startswith(sarif.DOCS_URL + "#")
+        assert r["helpUri"].startswith(docs_links.DOCS_URL + "#")
         assert r["shortDescription"]["text"] and r["fullDescription"]["text"]
         assert r["defaultConfiguration"]["level"] in ("error", "warning", "note")
     levels = {}

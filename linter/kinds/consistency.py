@@ -43,7 +43,7 @@ from ..document import Hit
 from ..errors import JalintError
 from ..matching import PatternError, render
 from ..mentions import is_mention
-from ..yamlio import load_yaml
+from ..yamlio import load_yaml_file
 
 KEYS = {"dictionary", "groups", "auto", "prefer"}
 AUTO_HEADS = frozenset(("名詞", "動詞", "形容詞", "副詞"))
@@ -159,11 +159,7 @@ def load_dictionary(name: str) -> tuple:
     if not path.is_absolute():
         path = package_data_dir("dictionaries") / name
     label = _label(name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise JalintError(f"{label}: cannot read dictionary ({exc.strerror})") from None
-    data = load_yaml(text, label)
+    data = load_yaml_file(path, label, "dictionary")
     if not isinstance(data, dict):
         raise JalintError(f"{label}:1: a dictionary is a mapping")
     return tuple(data.items())

@@ -30,7 +30,7 @@ from pathlib import Path
 from ..document import Hit
 from ..errors import JalintError
 from ..matching import PatternError, render
-from ..yamlio import LineDict, load_yaml
+from ..yamlio import LineDict, load_yaml_file
 
 KEYS = {"dictionaries", "window"}
 TILDE = ("〜", "～")
@@ -157,11 +157,7 @@ def _shared_suffix(a: str, b: str) -> int:
 
 
 def load_file(path: Path, label: str, seen: dict, validate: bool = False) -> list[ConfusionSet]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise JalintError(f"{label}: cannot read dictionary ({exc})") from None
-    data = load_yaml(text, label)
+    data = load_yaml_file(path, label, "dictionary")
     if not isinstance(data, LineDict) or not isinstance(data.get("sets"), list):
         raise JalintError(f"{label}:1: a homophone dictionary is a mapping with a 'sets' list")
     unknown = set(data) - {"sets", "source", "license"}

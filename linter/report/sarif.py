@@ -21,7 +21,7 @@ from urllib.parse import quote
 from .. import __version__
 from . import columns
 
-from ..docs_links import DOCS_URL, HOME_URL, rule_anchor, rule_url  # noqa: F401
+from ..docs_links import HOME_URL, rule_url
 SCHEMA_URL = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "jalint/v1"
