@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import html
 import re
+from array import array
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
 
-from .document import PLACEHOLDER, ProseBlock
+from .document import PLACEHOLDER, ProseBlock, ProseBuilder
 from .plaintext import extract_plain
 
 # Block structure only: the inline rule is off (we scan inline markup ourselves).
@@ -158,7 +159,8 @@ def _plain_region(text: str, lines: "_Lines", first: int, stop: int) -> list[Pro
     masked_text = "".join(masked)[: len(region)]
     out = []
     for b in extract_plain(masked_text):
-        out.append(ProseBlock("paragraph", b.text, [x + base for x in b.starts], [x + base for x in b.ends]))
+        out.append(ProseBlock("paragraph", b.text, array("q", [x + base for x in b.starts]),
+                              array("q", [x + base for x in b.ends])))
     return out
 
 
@@ -308,18 +310,55 @@ def _scan(text: str, lines: _Lines, segs, refs, kind: str) -> list[ProseBlock]:
     if not segs:
         return []
     parts: list[str] = []
-    orig: list[int] = []
+    origin = _Origin()
     nl_end: dict[int, int] = {}
+    size = 0
     for k, (line, a, b) in enumerate(segs):
         parts.append(text[a:b])
-        orig.extend(range(a, b))
+        origin.add(size, a)
+        size += b - a
         if k + 1 < len(segs):
-            nl_end[len(orig)] = lines.starts[line + 1]
+            nl_end[size] = lines.starts[line + 1]
             parts.append("\n")
-            orig.append(lines.ends[line])
+            origin.add(size, lines.ends[line])
+            size += 1
     s = "".join(parts)
     ops = _inline_ops(s, refs)
-    return _emit(s, orig, nl_end, ops, kind)
+    return _emit(s, origin, nl_end, ops, kind)
+
+
+class _Origin:
+    """Where each character of the scanned string came from in the original text.
+
+    The scanned string is the block's line segments joined by newlines, so the map is
+    piecewise linear: one entry per piece (a segment, or the newline standing for a
+    line's terminator) instead of one int per character."""
+
+    __slots__ = ("at", "orig")
+
+    def __init__(self) -> None:
+        self.at: list[int] = []  # index in the scanned string where a piece begins
+        self.orig: list[int] = []  # its offset in the original text
+
+    def add(self, at: int, orig: int) -> None:
+        self.at.append(at)
+        self.orig.append(orig)
+
+    def __getitem__(self, i: int) -> int:
+        k = bisect_right(self.at, i) - 1
+        return self.orig[k] + i - self.at[k]
+
+    def runs(self, a: int, b: int):
+        """(a', b', original offset of a') for the parts of [a, b) in one piece each."""
+        at = self.at
+        k = bisect_right(at, a) - 1
+        while a < b:
+            stop = at[k + 1] if k + 1 < len(at) else b
+            e = min(b, stop)
+            if e > a:
+                yield a, e, self.orig[k] + a - at[k]
+                a = e
+            k += 1
 
 
 def _inline_ops(s: str, refs) -> list[list]:
@@ -606,38 +645,25 @@ def _ascii_graphic(ch: str) -> bool:
     return "!" <= ch <= "~"
 
 
-def _emit(s: str, orig: list[int], nl_end: dict[int, int], ops, kind: str) -> list[ProseBlock]:
+def _emit(s: str, origin: _Origin, nl_end: dict[int, int], ops, kind: str) -> list[ProseBlock]:
     blocks: list[ProseBlock] = []
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    out = ProseBuilder(kind)
     pending: tuple[int, int] | None = None  # original span of a soft line break
     line_start = True
 
     def put(ch: str, st: int, en: int) -> None:
         nonlocal pending, line_start
         if pending is not None:
-            if chars and _ascii_graphic(chars[-1]) and _ascii_graphic(ch):
-                chars.append(" ")
-                starts.append(pending[0])
-                ends.append(pending[1])
+            if _ascii_graphic(out.last()) and _ascii_graphic(ch):
+                out.char(" ", pending[0], pending[1])
             pending = None
         line_start = False
-        chars.append(ch)
-        starts.append(st)
-        ends.append(en)
+        out.char(ch, st, en)
 
     def flush() -> None:
-        lo, hi = 0, len(chars)
-        while lo < hi and chars[lo].isspace():
-            lo += 1
-        while hi > lo and chars[hi - 1].isspace():
-            hi -= 1
-        if lo < hi:
-            blocks.append(ProseBlock(kind, "".join(chars[lo:hi]), starts[lo:hi], ends[lo:hi]))
-        chars.clear()
-        starts.clear()
-        ends.clear()
+        block = out.take()
+        if block is not None:
+            blocks.append(block)
 
     for op in ops:
         tag = op[0]
@@ -647,22 +673,17 @@ def _emit(s: str, orig: list[int], nl_end: dict[int, int], ops, kind: str) -> li
                 while a < b and line_start and s[a] in " \t":
                     a += 1
                 if a < b:
-                    put(s[a], orig[a], orig[a] + 1)
+                    put(s[a], origin[a], origin[a] + 1)
                     a += 1
-            if a < b:
-                chars.extend(s[a:b])
-                starts.extend(orig[a:b])
-                ends.extend(x + 1 for x in orig[a:b])
+            for ra, rb, orig in origin.runs(a, b):
+                out.run(s[ra:rb], orig)
         elif tag == "C":
-            put(op[3], orig[op[1]], orig[op[2] - 1] + 1)
+            put(op[3], origin[op[1]], origin[op[2] - 1] + 1)
         elif tag == "P":
-            put(PLACEHOLDER, orig[op[1]], orig[op[2] - 1] + 1)
+            put(PLACEHOLDER, origin[op[1]], origin[op[2] - 1] + 1)
         elif tag == "N":
-            while chars and chars[-1].isspace():
-                chars.pop()
-                starts.pop()
-                ends.pop()
-            pending = (orig[op[1]], nl_end[op[1]])
+            out.drop_trailing_space()
+            pending = (origin[op[1]], nl_end[op[1]])
             line_start = True
         elif tag == "B":
             flush()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .document import ProseBlock
+from .document import ProseBlock, ProseBuilder
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _INDENT = " \t\u3000"
@@ -34,16 +34,11 @@ _HARD_END = tuple("。！？!?:：｡")
 def extract_plain(text: str) -> list[ProseBlock]:
     """Return the prose blocks of a plain-text document, in document order."""
     blocks: list[ProseBlock] = []
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    out = ProseBuilder("text")
 
     def flush() -> None:
-        if chars:
-            blocks.append(ProseBlock("text", "".join(chars), starts[:], ends[:]))
-            chars.clear()
-            starts.clear()
-            ends.clear()
+        if out:
+            blocks.append(out.take(trim=False))
 
     prev_hard_end = False
     prev_break = 0  # start of the previous line's terminator
@@ -56,18 +51,14 @@ def extract_plain(text: str) -> list[ProseBlock]:
         pos = 0
         while pos < end and line[pos] in _INDENT:
             pos += 1
-        if chars and (prev_hard_end or _ITEM.match(line, pos)):
+        if out and (prev_hard_end or _ITEM.match(line, pos)):
             flush()
         bullet = _BULLET.match(line, pos)
         if bullet and bullet.end() < end:
             pos = bullet.end()
-        if chars and _ascii_graphic(chars[-1]) and _ascii_graphic(line[pos]):
-            chars.append(" ")  # soft break between English words
-            starts.append(prev_break)
-            ends.append(ls)
-        chars.extend(line[pos:end])
-        starts.extend(range(ls + pos, ls + end))
-        ends.extend(range(ls + pos + 1, ls + end + 1))
+        if _ascii_graphic(out.last()) and _ascii_graphic(line[pos]):
+            out.char(" ", prev_break, ls)  # soft break between English words
+        out.run(line[pos:end], ls + pos)
         prev_hard_end = line[:end].endswith(_HARD_END)
         prev_break = le
     flush()

@@ -1,8 +1,9 @@
 """The one place that talks to SudachiPy.
 
-The dictionary is loaded once per process.  Sentences are joined into chunks under
-Sudachi's input limit (49,149 bytes of UTF-8) and tokenized chunk by chunk; a sentence
-that is itself longer is cut at a safe character boundary.
+The dictionary is loaded once per process.  Sentences are joined into small batches
+(Sudachi is faster on small inputs) and tokenized batch by batch; a sentence longer
+than Sudachi's input limit (49,149 bytes of UTF-8) is cut at a safe character boundary.
+Tokens of one word share their strings (see ``_lexicon``).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from .errors import JalintError
 
 MAX_BYTES = 49_149
 CHUNK_BYTES = 40_000  # headroom: Sudachi's normalizer can grow some characters
+BATCH_BYTES = 2_000  # sentences joined into one call into Sudachi, at most
 SEPARATOR = "\n"
 _lock = threading.Lock()
 
@@ -60,10 +62,55 @@ def sudachi_tokenizer(mode: str = "C"):
     return _tokenizer(mode, _user_dictionary)
 
 
-@functools.lru_cache(maxsize=8192)
-def _pos_of(user_dictionary: str | None, pos_id: int) -> tuple[tuple[str, ...], str]:
-    pos = tuple(_dictionary(user_dictionary).pos_of(pos_id))
-    return pos, ",".join(pos)
+# Distinct words seen, at most: past it the table starts afresh (a long-lived language
+# server must not grow without bound).
+LEXICON_LIMIT = 200_000
+
+
+@functools.lru_cache(maxsize=None)
+def _lexicon(user_dictionary: str | None) -> dict:
+    """Per dictionary: (word id, part-of-speech id, surface) -> the token fields that
+    depend on the word alone, built once and shared by every token of that word.
+
+    Sharing saves both the calls into Sudachi for normalized/dictionary/reading form
+    and the memory of four fresh strings per token.  The surface is part of the key
+    because one word id covers spellings such as ＡＢＣ/ABC and all out-of-vocabulary
+    words of one part of speech."""
+    return {}
+
+
+@functools.lru_cache(maxsize=None)
+def _pos_table(user_dictionary: str | None) -> dict:
+    """Per dictionary: part-of-speech id -> (pos tuple, pos string), shared by tokens."""
+    return {}
+
+
+def _new_lexeme(m, key: tuple, user: str | None) -> tuple:
+    """The shared fields (surface, pos, normalized, dictionary, reading, pos_str) of
+    the morpheme ``m`` whose lexicon key is ``key``; remembered for the next time."""
+    lexicon = _lexicon(user)
+    if len(lexicon) >= LEXICON_LIMIT:
+        lexicon.clear()
+    pos, pos_str = _pos(key[1], user)
+    lexeme = (key[2], pos, m.normalized_form(), m.dictionary_form(), m.reading_form(), pos_str)
+    lexicon[key] = lexeme
+    return lexeme
+
+
+def _pos(pos_id: int, user: str | None) -> tuple[tuple[str, ...], str]:
+    table = _pos_table(user)
+    entry = table.get(pos_id)
+    if entry is None:
+        pos = tuple(_dictionary(user).pos_of(pos_id))
+        entry = table[pos_id] = (pos, ",".join(pos))
+    return entry
+
+
+def _clipped_token(m, surface: str, begin: int, end: int, user: str | None) -> Token:
+    """A token for a morpheme that ran over a sentence separator, cut to ``surface``
+    (not shared: its other fields belong to the whole morpheme)."""
+    pos, pos_str = _pos(m.part_of_speech_id(), user)
+    return Token(surface, pos, m.normalized_form(), m.dictionary_form(), m.reading_form(), begin, end, pos_str)
 
 
 def _pieces(text: str, limit: int = CHUNK_BYTES) -> list[tuple[int, int]]:
@@ -94,15 +141,18 @@ def _pieces(text: str, limit: int = CHUNK_BYTES) -> list[tuple[int, int]]:
     return ranges
 
 
-def _make_tokens(morphemes, base: int, mode: str) -> list[Token]:
+def _make_tokens(morphemes, text: str, base: int) -> list[Token]:
+    """Tokens of the morphemes Sudachi found in ``text``, offsets shifted by ``base``."""
     out = []
     append = out.append
-    pos_of = _pos_of
     user = _user_dictionary
+    lexicon = _lexicon(user)
     for m in morphemes:
-        pos, pos_str = pos_of(user, m.part_of_speech_id())
-        append(Token(m.surface(), pos, m.normalized_form(), m.dictionary_form(), m.reading_form(),
-                     m.begin() + base, m.end() + base, pos_str))
+        b = m.begin()
+        e = m.end()
+        key = (m.word_id(), m.part_of_speech_id(), text[b:e])
+        lex = lexicon.get(key) or _new_lexeme(m, key, user)
+        append(Token(lex[0], lex[1], lex[2], lex[3], lex[4], b + base, e + base, lex[5]))
     return out
 
 
@@ -111,75 +161,78 @@ def tokenize_text(text: str, mode: str = "C") -> list[Token]:
     tok = sudachi_tokenizer(mode)
     tokens: list[Token] = []
     for a, b in _pieces(text):
+        piece = text[a:b]
         with _lock:
-            ms = tok.tokenize(text[a:b])
-        tokens.extend(_make_tokens(ms, a, mode))
+            ms = tok.tokenize(piece)
+        tokens.extend(_make_tokens(ms, piece, a))
     return tokens
 
 
+def _tokenize_batch(tok, batch: list[Sentence]) -> None:
+    """Tokenize ``batch`` in one call into Sudachi (the sentences joined by
+    separators) and hand each sentence its tokens, with offsets relative to it;
+    separators are dropped and a morpheme running over one is clipped."""
+    joined = SEPARATOR.join(s.text for s in batch)
+    with _lock:
+        ms = tok.tokenize(joined)
+    user = _user_dictionary
+    lexicon = _lexicon(user)
+    it = iter(batch)
+    s = next(it)
+    start, end = 0, len(s.text)
+    mine: list[Token] = []
+    append = mine.append
+    for m in ms:
+        b = m.begin()
+        e = m.end()
+        while b >= end and s is not None:
+            if b == end and e == end:  # an empty morpheme at the end
+                break
+            s.tokens = mine
+            s = next(it, None)
+            if s is None:
+                break
+            start = end + 1
+            end = start + len(s.text)
+            mine = []
+            append = mine.append
+        if s is None:
+            break
+        if b < start:  # the separator itself
+            continue
+        if e > end:  # a morpheme running over the separator: clip it
+            append(_clipped_token(m, s.text[b - start:], b - start, end - start, user))
+            continue
+        key = (m.word_id(), m.part_of_speech_id(), joined[b:e])
+        lex = lexicon.get(key) or _new_lexeme(m, key, user)
+        append(Token(lex[0], lex[1], lex[2], lex[3], lex[4], b - start, e - start, lex[5]))
+    if s is not None:
+        s.tokens = mine
+        for rest in it:
+            rest.tokens = []
+
+
 def tokenize_sentences(sentences: list[Sentence], mode: str = "C") -> None:
-    """Fill ``sentence.tokens`` for every sentence, with few calls into Sudachi."""
+    """Fill ``sentence.tokens`` for every sentence.
+
+    Sentences are tokenized in batches of about ``BATCH_BYTES``: Sudachi is markedly
+    faster on small inputs than on large ones, while a call per sentence costs more
+    than it saves.  A sentence longer than ``CHUNK_BYTES`` is cut at safe places."""
     tok = sudachi_tokenizer(mode)
     batch: list[Sentence] = []
     batch_bytes = 0
-
-    def flush() -> None:
-        nonlocal batch, batch_bytes
-        if not batch:
-            return
-        joined = SEPARATOR.join(s.text for s in batch)
-        with _lock:
-            ms = tok.tokenize(joined)
-        # one pass over the morphemes, handing each to its sentence with offsets
-        # relative to it; separators between sentences are dropped
-        pos_of = _pos_of
-        user = _user_dictionary
-        it = iter(batch)
-        s = next(it)
-        start, end = 0, len(s.text)
-        mine: list[Token] = []
-        append = mine.append
-        for m in ms:
-            b = m.begin()
-            while b >= end and s is not None:
-                if b == end and m.end() == end:  # an empty morpheme at the end
-                    break
-                s.tokens = mine
-                s = next(it, None)
-                if s is None:
-                    break
-                start = end + 1
-                end = start + len(s.text)
-                mine = []
-                append = mine.append
-            if s is None:
-                break
-            if b < start:  # the separator itself
-                continue
-            e = m.end()
-            pos, pos_str = pos_of(user, m.part_of_speech_id())
-            if e > end:  # a morpheme running over the separator: clip it
-                e = end
-                surface = s.text[b - start:]
-            else:
-                surface = m.surface()
-            append(Token(surface, pos, m.normalized_form(), m.dictionary_form(), m.reading_form(),
-                         b - start, e - start, pos_str))
-        if s is not None:
-            s.tokens = mine
-            for rest in it:
-                rest.tokens = []
-        batch = []
-        batch_bytes = 0
-
     for s in sentences:
         size = len(s.text.encode("utf-8"))
         if size > CHUNK_BYTES:
-            flush()
+            if batch:
+                _tokenize_batch(tok, batch)
+                batch, batch_bytes = [], 0
             s.tokens = tokenize_text(s.text, mode)
             continue
-        if batch_bytes + size + 1 > CHUNK_BYTES:
-            flush()
+        if batch and batch_bytes + size + 1 > BATCH_BYTES:
+            _tokenize_batch(tok, batch)
+            batch, batch_bytes = [], 0
         batch.append(s)
         batch_bytes += size + 1
-    flush()
+    if batch:
+        _tokenize_batch(tok, batch)
