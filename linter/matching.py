@@ -18,6 +18,14 @@ from __future__ import annotations
 
 import operator
 import re
+from itertools import compress, count, islice
+
+try:  # the regular expression parser and compiler, to relax a pattern (_relaxed)
+    from re import _compiler as _re_compiler, _constants as _re_constants, _parser as _re_parser
+except ImportError:  # Python < 3.11
+    import sre_compile as _re_compiler
+    import sre_constants as _re_constants
+    import sre_parse as _re_parser
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -34,25 +42,28 @@ class PatternError(ValueError):
         self.key = key
 
 
-def _value_test(key: str, value: Any) -> Callable[[str], bool]:
+def _is_regex(value: Any) -> bool:
+    return isinstance(value, str) and len(value) >= 2 and value.startswith("/") and value.endswith("/")
+
+
+def _value_test(key: str, value: Any) -> Callable[[str], Any]:
+    """A test of one attribute value, as a C-level callable where possible (bound
+    methods, ``methodcaller``), so that ``map`` can apply it to a whole sentence."""
     if isinstance(value, list):
         if not value or not all(isinstance(v, str) for v in value):
             raise PatternError(key, f"'{key}' must be a string or a list of strings")
         if key == "pos":
-            prefixes = tuple(value)
-            return lambda s: s.startswith(prefixes)
-        options = frozenset(value)
-        return options.__contains__
+            return operator.methodcaller("startswith", tuple(value))
+        return frozenset(value).__contains__
     if not isinstance(value, str):
         raise PatternError(key, f"'{key}' must be a string or a list of strings")
-    if len(value) >= 2 and value.startswith("/") and value.endswith("/"):
+    if _is_regex(value):
         try:
-            rx = re.compile(value[1:-1])
+            return re.compile(value[1:-1]).search
         except re.error as exc:
             raise PatternError(key, f"bad regular expression in '{key}': {exc}") from None
-        return lambda s: rx.search(s) is not None
     if key == "pos":
-        return lambda s: s.startswith(value)
+        return operator.methodcaller("startswith", value)
     return value.__eq__
 
 
@@ -73,21 +84,31 @@ def _attr_test(key: str, value: Any) -> Callable[[Token], bool]:
     """A fast test of one attribute: plain equality and membership avoid a function
     call per token where they can."""
     get = _GETTERS[key]
-    if key != "pos" and isinstance(value, str) and not (len(value) >= 2 and value.startswith("/") and value.endswith("/")):
+    if key != "pos" and isinstance(value, str) and not _is_regex(value):
         return lambda t: get(t) == value
     if key != "pos" and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         options = frozenset(value)
         return lambda t: get(t) in options
     test = _value_test(key, value)
-    return lambda t: test(get(t))
+    return lambda t: bool(test(get(t)))
+
+
+def _test_cost(key: str, value: Any) -> int:
+    """Order of the tests of one constraint: equality and membership first, then
+    part-of-speech prefixes, negations, and regular expressions last."""
+    if key == "not":
+        return 3
+    if _is_regex(value):
+        return 4
+    return 2 if key == "pos" else 1
 
 
 def compile_constraint(spec: Any) -> Callable[[Token], bool]:
     if not isinstance(spec, dict):
         raise PatternError("tokens", "each token constraint must be a mapping")
     tests: list[Callable[[Token], bool]] = []
-    # cheap equality tests first, so most tokens are rejected by the first one
-    items = sorted(spec.items(), key=lambda kv: (kv[0] == "pos", kv[0] == "not"))
+    # cheap tests first, so most tokens are rejected by the first one
+    items = sorted(spec.items(), key=lambda kv: _test_cost(*kv))
     for key, value in items:
         if key in ATTRS:
             tests.append(_attr_test(key, value))
@@ -98,6 +119,8 @@ def compile_constraint(spec: Any) -> Callable[[Token], bool]:
             continue
         else:
             raise PatternError(key, f"unknown token constraint '{key}' (use {', '.join(ATTRS)}, not, as, same, skip, except)")
+    if not tests:
+        return lambda t: True
     if len(tests) == 1:
         return tests[0]
     if len(tests) == 2:
@@ -116,7 +139,126 @@ class TokenStep:
     skip_except: Callable[[Token], bool] | None = None
 
 
-def compile_tokens(specs: Any) -> list[TokenStep]:
+# -- prefilters -------------------------------------------------------------------
+# A token pattern is tried only where it can match: a sentence must contain one of
+# the surfaces some step requires (one substring test), and a start index must pass
+# the most selective test among the steps at a fixed distance from the start
+# (applied to all tokens at once with map/compress, without a Python call per
+# token).  Both are necessary conditions only; the full match decides.
+
+def _probe_rank(key: str, value: Any) -> tuple[int, int]:
+    """Lower is more selective: one exact value, then a set, a part-of-speech
+    prefix, and a regular expression; a longer value before a shorter one."""
+    if _is_regex(value):
+        return 5, 0
+    if isinstance(value, list):
+        return (4 if key == "pos" else 3), 0
+    return (4 if key == "pos" else 0), -len(value)
+
+
+SAME_RANK = (2, 0)  # a repeat of a captured token is rare
+
+
+class _Anchor:
+    """Candidate start indices of a pattern in a token list."""
+
+    def __init__(self, offset: int, getter: Callable, test: Callable | None, distance: int = 0):
+        self.offset = offset  # index of the anchoring step in the pattern
+        self.getter = getter
+        self.test = test  # a test of one attribute value; None: equal to the captured token's
+        self.distance = distance  # from the captured token, for a repeat
+
+    def starts(self, tokens: list) -> Iterator[int]:
+        values = map(self.getter, tokens)
+        if self.test is not None:
+            return compress(count(-self.offset), map(self.test, values))
+        values = list(values)
+        same = map(operator.eq, values, islice(values, self.distance, None))
+        return compress(count(self.distance - self.offset), same)
+
+
+def _choose_anchor(specs: list, steps: list[TokenStep]) -> _Anchor | None:
+    best: tuple | None = None
+    position = {s.capture: k for k, s in enumerate(steps) if s.capture}
+    for k, (spec, step) in enumerate(zip(specs, steps)):
+        if step.skip:
+            break  # the steps after a gap have no fixed distance from the start
+        for key in ATTRS:
+            if key in spec:
+                rank = _probe_rank(key, spec[key])
+                if best is None or rank < best[0]:
+                    best = rank, k, _GETTERS[key], _value_test(key, spec[key]), 0
+        c = position.get(step.same)
+        if c is not None and c < k and (best is None or SAME_RANK < best[0]):
+            best = SAME_RANK, k, _GETTERS[step.same_by or "surface"], None, k - c
+    if best is None:
+        return None
+    return _Anchor(*best[1:])
+
+
+def _required_surfaces(specs: list) -> tuple[tuple[str, ...], int] | None:
+    """Surfaces one of which every match holds, and how many times (twice for a
+    captured token repeated by ``same``): those of the step whose shortest literal
+    surface is longest (the rarest in text, as a rule)."""
+    best = None
+    for spec in specs:
+        value = spec.get("surface")
+        if "skip" in spec or value is None or _is_regex(value):
+            continue
+        options = tuple(value) if isinstance(value, list) else (value,)
+        times = 1
+        if spec.get("as"):
+            times += sum(1 for other in specs if "skip" not in other and other.get("same") == spec["as"]
+                         and other.get("by", "surface") == "surface")
+        key = min(map(len, options)), times
+        if best is None or key > best[0]:
+            best = key, options, times
+    return None if best is None else best[1:]
+
+
+class TokenPattern:
+    """A compiled token pattern: its steps and the prefilters derived from them."""
+
+    def __init__(self, steps: list[TokenStep], anchor: _Anchor | None, surfaces: tuple | None):
+        self.steps = steps
+        self.anchor = anchor
+        self.surfaces, self.times = surfaces or (None, 0)
+        self.fixed = not any(s.skip for s in steps)
+
+    def may_occur_in(self, text: str) -> bool:
+        """False when ``text`` cannot hold a match (a surface it needs is missing)."""
+        surfaces = self.surfaces
+        if surfaces is None:
+            return True
+        if self.times > 1:
+            return any(text.count(s) >= self.times for s in surfaces)
+        if len(surfaces) == 1:
+            return surfaces[0] in text
+        return any(s in text for s in surfaces)
+
+    def matches(self, tokens: list[Token]) -> Iterator[tuple[int, int, dict]]:
+        """Yield (first token index, last token index + 1, captures) for each match,
+        leftmost first, without overlapping."""
+        n = len(tokens)
+        if not n:
+            return
+        starts = range(n) if self.anchor is None else self.anchor.starts(tokens)
+        steps = self.steps
+        match = _match_fixed if self.fixed else _match_gapped
+        free = 0  # the first index not inside an earlier match
+        for i in starts:
+            if i < free:
+                continue
+            if i >= n:
+                break
+            m = match(steps, tokens, i)
+            if m is not None:
+                end, caps = m
+                yield i, end, caps
+                free = max(end, i + 1)
+
+
+def compile_tokens(specs: Any) -> TokenPattern:
     if not isinstance(specs, list) or not specs:
         raise PatternError("tokens", "'tokens' must be a non-empty list of token constraints")
     steps = []
@@ -140,29 +282,44 @@ def compile_tokens(specs: Any) -> list[TokenStep]:
     for s in steps:
         if s.same and s.same not in captures:
             raise PatternError("same", f"'same: {s.same}' names no earlier 'as: {s.same}'")
-    return steps
+    return TokenPattern(steps, _choose_anchor(specs, steps), _required_surfaces(specs))
 
 
-def match_tokens(steps: list[TokenStep], tokens: list[Token]) -> Iterator[tuple[int, int, dict]]:
+def match_tokens(pattern: TokenPattern, tokens: list[Token]) -> Iterator[tuple[int, int, dict]]:
     """Yield (first token index, last token index + 1, captures) for each match,
     leftmost first, without overlapping."""
-    n = len(tokens)
-    first = steps[0].test
-    i = 0
-    while i < n:
-        if not first(tokens[i]):
-            i += 1
-            continue
-        m = _match_at(steps, 0, tokens, i, {})
-        if m is not None:
-            end, caps = m
-            yield i, end, caps
-            i = max(end, i + 1)
-        else:
-            i += 1
+    return pattern.matches(tokens)
+
+
+def _same_as(step: TokenStep, ref: Token, t: Token) -> bool:
+    if step.same_by:
+        return _attr(ref, step.same_by) == _attr(t, step.same_by)
+    return ref.surface == t.surface and ref.pos == t.pos
+
+
+def _match_fixed(steps: list[TokenStep], tokens: list[Token], i: int):
+    """(end, captures) of a match of a pattern without gaps at ``i``, or None."""
+    if i < 0 or i + len(steps) > len(tokens):
+        return None
+    caps: dict = {}
+    for step in steps:
+        t = tokens[i]
+        if not step.test(t):
+            return None
+        if step.same and not _same_as(step, caps[step.same], t):
+            return None
+        if step.capture:
+            caps[step.capture] = t
+        i += 1
+    return i, caps
+
+
+def _match_gapped(steps: list[TokenStep], tokens: list[Token], i: int):
+    return _match_at(steps, 0, tokens, i, {}) if i >= 0 else None
 
 
 def _match_at(steps, k, tokens, i, caps):
+    """Backtracking match of ``steps[k:]`` at ``i`` (gaps try 0, 1, … tokens)."""
     if k == len(steps):
         return i, caps
     step = steps[k]
@@ -179,13 +336,8 @@ def _match_at(steps, k, tokens, i, caps):
     t = tokens[i]
     if not step.test(t):
         return None
-    if step.same:
-        ref = caps[step.same]
-        if step.same_by:
-            if _attr(ref, step.same_by) != _attr(t, step.same_by):
-                return None
-        elif ref.surface != t.surface or ref.pos != t.pos:
-            return None
+    if step.same and not _same_as(step, caps[step.same], t):
+        return None
     if step.capture:
         caps = {**caps, step.capture: t}
     return _match_at(steps, k + 1, tokens, i + 1, caps)
@@ -273,17 +425,103 @@ class TextPattern:
     regex: re.Pattern
     word: bool
     replacements: dict[str, str] = field(default_factory=dict)
+    relaxed: re.Pattern | None = None  # see _relaxed
+
+    def __post_init__(self) -> None:
+        self.relaxed = _relaxed(self.regex)
 
     def finditer(self, sentence: Sentence) -> Iterator[re.Match]:
         text = sentence.text
-        if self.word:
-            begins, ends = sentence.token_bounds()
+        bounds = None
         for m in self.regex.finditer(text):
             if m.end() == m.start():
                 continue
-            if self.word and (m.start() not in begins or m.end() not in ends):
-                continue
+            if self.word:
+                if bounds is None:
+                    bounds = sentence.token_bounds()
+                if m.start() not in bounds[0] or m.end() not in bounds[1]:
+                    continue
             yield m
+
+    def may_occur_in_any(self, sentences_text: str) -> bool:
+        """False when no sentence can hold a match, judged by one search over all
+        of them joined (see ``sentences_text``)."""
+        return self.relaxed is None or self.relaxed.search(sentences_text) is not None
+
+
+def _relaxed(rx: re.Pattern) -> re.Pattern | None:
+    """A pattern that matches wherever ``rx`` matches, in any context: ``rx``
+    without its anchors and lookaround, its atomic groups and possessive repeats
+    made ordinary.  Its matches depend only on the characters they consume, so
+    when it finds nothing in all sentences joined, no sentence holds a match of
+    ``rx``.  None when that cannot be built (back-references, an odd pattern)."""
+    if not isinstance(rx.pattern, str):
+        return None
+    try:
+        parsed = _re_parser.parse(rx.pattern, rx.flags)
+        if not _relax(parsed):
+            return rx
+        return _re_compiler.compile(parsed, rx.flags)
+    except _CannotRelax:
+        return None
+    except Exception:  # noqa: BLE001 - the private parser changed: do without
+        return None
+
+
+class _CannotRelax(Exception):
+    pass
+
+
+def _node(name: str):
+    return getattr(_re_constants, name, None)
+
+
+_DROPPED = frozenset(filter(None, map(_node, ("AT", "ASSERT", "ASSERT_NOT"))))
+_BACKREFERENCES = frozenset(filter(None, map(_node, ("GROUPREF", "GROUPREF_EXISTS", "GROUPREF_IGNORE",
+                                                      "GROUPREF_LOC_IGNORE", "GROUPREF_UNI_IGNORE"))))
+
+
+def _relax(sub) -> bool:
+    """Rewrite a parsed pattern in place as ``_relaxed`` says; whether it changed."""
+    changed = False
+    data = []
+    for op, av in sub.data:
+        if op in _BACKREFERENCES:
+            raise _CannotRelax  # a group set inside a dropped lookaround would be missing
+        if op in _DROPPED:
+            changed = True
+            continue
+        if op is _node("ATOMIC_GROUP"):
+            changed = True
+            _relax(av)
+            op, av = _node("SUBPATTERN"), (None, 0, 0, av)
+        elif op is _node("POSSESSIVE_REPEAT"):
+            changed = True
+            op = _node("MAX_REPEAT")
+        if isinstance(av, (tuple, list)):
+            for part in av:
+                if isinstance(part, _re_parser.SubPattern):
+                    changed |= _relax(part)
+                elif isinstance(part, list):  # the alternatives of a branch
+                    for alt in part:
+                        if isinstance(alt, _re_parser.SubPattern):
+                            changed |= _relax(alt)
+        data.append((op, av))
+    sub.data = data
+    sub.width = None  # recomputed from the new contents
+    return changed
+
+
+_joined: list = [None, 0, ""]  # the sentences list last joined, its length, the text
+
+
+def sentences_text(doc) -> str:
+    """The texts of ``doc``'s sentences joined by line breaks, for a quick test of
+    the whole document; kept for the last document, since every rule asks."""
+    sentences = doc.sentences
+    if _joined[0] is not sentences or _joined[1] != len(sentences):
+        _joined[:] = [sentences, len(sentences), "\n".join([s.text for s in sentences])]
+    return _joined[2]
 
 
 def compile_text_pattern(rule: dict) -> TextPattern | None:
@@ -330,10 +568,17 @@ class Span:
 class Matcher:
     """Finds spans in a sentence by a text pattern or a token pattern."""
 
-    def __init__(self, text: TextPattern | None, steps: list[TokenStep] | None, replace: str | None):
+    def __init__(self, text: TextPattern | None, tokens: TokenPattern | None, replace: str | None):
         self.text = text
-        self.steps = steps
+        self.tokens = tokens
         self.replace = replace
+
+    def may_match(self, doc) -> bool:
+        """False when no sentence of ``doc`` can hold a match (a quick test of the
+        whole document, so that most rules skip most documents)."""
+        if self.text is not None:
+            return self.text.may_occur_in_any(sentences_text(doc))
+        return self.tokens.may_occur_in(sentences_text(doc))
 
     def spans(self, sentence: Sentence) -> Iterator[Span]:
         if self.text is not None:
@@ -342,9 +587,9 @@ class Matcher:
                 if rep is None and self.replace is not None:
                     rep = m.expand(self.replace) if "\\" in self.replace else self.replace
                 yield Span(m.start(), m.end(), rep)
-        else:
+        elif self.tokens.may_occur_in(sentence.text):
             toks = sentence.tokens
-            for a, b, caps in match_tokens(self.steps, toks):
+            for a, b, caps in self.tokens.matches(toks):
                 yield Span(toks[a].begin, toks[b - 1].end, self.replace, caps)
 
 
@@ -376,13 +621,13 @@ def compile_matcher(spec: dict, replace_key: str | None = None) -> Matcher:
     if len(given) != 1:
         raise PatternError("match", "give exactly one of 'match', 'regex' or 'tokens'")
     text = compile_text_pattern(spec)
-    steps = compile_tokens(spec["tokens"]) if "tokens" in spec else None
+    tokens = compile_tokens(spec["tokens"]) if "tokens" in spec else None
     replace = None
     if replace_key and replace_key in spec:
         replace = spec[replace_key]
         if not isinstance(replace, str):
             raise PatternError(replace_key, f"'{replace_key}' must be a string")
-    return Matcher(text, steps, replace)
+    return Matcher(text, tokens, replace)
 
 
 def string_list(spec: dict, key: str) -> list[str]:

@@ -20,6 +20,8 @@ class SaIre:
 
     def check(self, doc, rule):
         for s in doc.sentences:
+            if "さ" not in s.text:  # the させる of every hit
+                continue
             toks = s.tokens
             for a, b in zip(toks, toks[1:]):
                 if not _is_godan_mizen(a) or b.pos[0] != "助動詞" or b.dictionary != "させる":
@@ -48,6 +50,8 @@ class ReTasu:
 
     def check(self, doc, rule):
         for s in doc.sentences:
+            if "れ" not in s.text:  # every hit has the れ to drop
+                continue
             toks = s.tokens
             for i, t in enumerate(toks):
                 if not self._potential(t) or i + 1 >= len(toks):

@@ -15,6 +15,7 @@ from ..matching import render
 
 COMMAS = ("、", "，", ",")
 BRACKETS = set("「」『』（）()【】［］[]〔〕")
+MARKS = frozenset(COMMAS) | frozenset(BRACKETS)  # distance unless strict
 
 
 class DoubledJoshi:
@@ -27,23 +28,29 @@ class DoubledJoshi:
 
     def _countable(self, s):
         """(key, surface, begin, end, kind) for particles and the tokens that count
-        as distance."""
+        as distance.  The key tells particles apart: (surface, kind) for one
+        particle, (surface, None) for a merged run."""
         out = []
         toks = s.tokens
+        n = len(toks)
+        marks = None if self.strict else MARKS
         i = 0
-        while i < len(toks):
+        while i < n:
             t = toks[i]
-            if t.pos[0] == "助詞":
-                j = i
-                while j + 1 < len(toks) and toks[j + 1].pos[0] == "助詞" and toks[j + 1].begin == toks[j].end:
+            pos = t.pos
+            if pos[0] == "助詞":
+                j, end = i + 1, t.end
+                while j < n and toks[j].pos[0] == "助詞" and toks[j].begin == end:
+                    end = toks[j].end
                     j += 1
-                group = toks[i:j + 1]
-                surface = "".join(g.surface for g in group)
-                key = surface + ":" + ",".join(group[0].pos[:2]) if len(group) == 1 else surface + ":助詞助詞"
-                out.append((key, surface, group[0].begin, group[-1].end, group[0].pos[1], i))
-                i = j + 1
+                if j == i + 1:
+                    out.append(((t.surface, pos[1]), t.surface, t.begin, end, pos[1], i))
+                else:
+                    surface = "".join([g.surface for g in toks[i:j]])
+                    out.append(((surface, None), surface, t.begin, end, pos[1], i))
+                i = j
                 continue
-            if not self.strict and (t.surface in COMMAS or t.surface in BRACKETS):
+            if marks is not None and t.surface in marks:
                 out.append((None, t.surface, t.begin, t.end, "", i))
             i += 1
         return out
@@ -77,7 +84,7 @@ class DoubledJoshi:
     def check(self, doc, rule):
         for s in doc.sentences:
             items = self._countable(s)
-            groups: dict[str, list] = {}
+            groups: dict[tuple, list] = {}
             for pos, item in enumerate(items):
                 if item[0] is not None:
                     groups.setdefault(item[0], []).append((pos, *item[1:]))

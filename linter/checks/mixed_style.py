@@ -15,8 +15,30 @@ SKIP_POS = ("補助記号", "空白", "記号")
 FINAL_PARTICLES = ("終助詞",)
 
 
+def _tail(tokens) -> list:
+    """The last tokens that are not symbols or spaces, as many as ``_ending``
+    reads: the final particles, the auxiliaries before them and two more."""
+    out = []
+    extra = 0
+    finals = True  # still among the final particles
+    for t in reversed(tokens):
+        if t.pos[0] in SKIP_POS:
+            continue
+        out.append(t)
+        if finals and t.pos[1] in FINAL_PARTICLES:
+            continue
+        finals = False
+        if not extra and t.pos[0] == "助動詞":
+            continue
+        extra += 1
+        if extra == 2:
+            break
+    out.reverse()
+    return out
+
+
 def _ending(s) -> tuple[str, int, int] | None:
-    toks = [t for t in s.tokens if t.pos[0] not in SKIP_POS]
+    toks = _tail(s.tokens)
     while toks and toks[-1].pos[1] in FINAL_PARTICLES:
         toks.pop()
     if not toks:

@@ -37,6 +37,8 @@ def _ichidan_stem(t) -> bool:
 class RaNuki:
     def check(self, doc, rule):
         for s in doc.sentences:
+            if "れ" not in s.text:  # every ら抜き form has its れ
+                continue
             toks = s.tokens
             for a, b in zip(toks, toks[1:]):
                 # 講じ|れる: Sudachi splits some ら抜き forms into stem + れる

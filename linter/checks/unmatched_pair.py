@@ -14,6 +14,7 @@ from ..matching import render
 
 PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "［": "］", "[": "]", "〔": "〕", "〈": "〉", "《": "》"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
+BRACKET = re.compile("[" + "".join(map(re.escape, [*PAIRS, *CLOSERS])) + "]")  # to skip other text at once
 ENUMERATOR = re.compile(
     r"(?:(?<![0-9０-９])[0-9０-９]{1,3}(?:[-.．][0-9０-９]{1,3})?|[①-⑳]"
     r"|(?:^|(?<=[\s　、。：:]))(?:[a-zA-Zａ-ｚＡ-Ｚ]|[ア-ンあ-ん]|[ivxIVX]{1,4}))$"
@@ -26,7 +27,8 @@ class UnmatchedPair:
             stack: list[tuple[str, object, int]] = []
             for s in block_sentences:
                 text = s.text
-                for i, c in enumerate(text):
+                for m in BRACKET.finditer(text):
+                    i, c = m.start(), m.group()
                     if c in PAIRS:
                         stack.append((c, s, i))
                     elif c in CLOSERS:

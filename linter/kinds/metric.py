@@ -21,9 +21,12 @@ KANJI_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U00
 
 
 def _characters(s, limit):
-    n = sum(1 for c in s.text if not c.isspace())
+    text = s.text
+    if len(text) <= limit:  # spaces aside, no more characters than that
+        return
+    n = len(text) - sum(map(str.isspace, text))
     if n > limit:
-        yield 0, len(s.text), n
+        yield 0, len(text), n
 
 
 BRACKETS = set("「」『』（）()【】［］[]〔〕")
@@ -48,7 +51,10 @@ def _enumerating(s, offset: int) -> bool:
 
 def _commas(chars, skip_enumeration: bool):
     def measure(s, limit):
-        positions = [i for i, c in enumerate(s.text) if c in chars]
+        text = s.text
+        if sum(map(text.count, chars)) <= limit:  # skipping enumerations only lowers it
+            return
+        positions = [i for i, c in enumerate(text) if c in chars]
         if skip_enumeration:
             positions = [p for p in positions if not _enumerating(s, p)]
         if len(positions) > limit:

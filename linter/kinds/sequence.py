@@ -10,14 +10,14 @@ with captures (``as``/``same``) and gaps (``skip``)::
 from __future__ import annotations
 
 from ..document import Hit
-from ..matching import PatternError, compile_cues, compile_tokens, match_tokens, render
+from ..matching import PatternError, compile_cues, compile_tokens, render, sentences_text
 
 KEYS = {"tokens", "mark", "cues", "suggest"}
 
 
 class Sequence:
     def __init__(self, spec: dict):
-        self.steps = compile_tokens(spec.get("tokens"))
+        self.pattern = compile_tokens(spec.get("tokens"))
         self.cues = compile_cues(spec.get("cues"))
         self.mark = spec.get("mark", "all")
         if self.mark not in ("all", "first", "last"):
@@ -27,9 +27,14 @@ class Sequence:
             raise PatternError("suggest", "'suggest' must be a string")
 
     def check(self, doc, rule):
+        pattern = self.pattern
+        if not pattern.may_occur_in(sentences_text(doc)):
+            return
         for s in doc.sentences:
+            if not pattern.may_occur_in(s.text):
+                continue
             toks = s.tokens
-            for a, b, caps in match_tokens(self.steps, toks):
+            for a, b, caps in pattern.matches(toks):
                 begin, end = toks[a].begin, toks[b - 1].end
                 if not self.cues.accept(s.text, begin, end):
                     continue
