@@ -23,6 +23,7 @@ Rule::
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,10 +38,65 @@ TILDE = ("〜", "～")
 LEMMA_POS = ("動詞", "形容詞")
 
 
+_MAX_LITERALS = 2000
+# a run of literal characters, or one character of regular-expression syntax
+_CUE_PIECE = re.compile(r"[^\\.^$*+?{}\[\]|()]+|.", re.DOTALL)
+_SYNTAX = "\\.^$*+?{}[]|()"
+
+
+def literal_strings(pattern: str) -> frozenset[str] | None:
+    """Every string ``pattern`` matches, when it is only literal text, ``(a|b)``
+    groups and ``?`` (most cues are); None otherwise, or when the strings would
+    be too many.  Matching a cue against a set of strings needs no regular
+    expression: compiling thousands of them dominated a run."""
+    pieces = _CUE_PIECE.findall(pattern)
+    groups = []  # per open group: (its alternatives so far, the sequence before it)
+    alternatives, sequence = set(), {""}
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        i += 1
+        optional = i < len(pieces) and pieces[i] == "?"
+        if piece == "(":
+            if optional:  # (?…) extensions
+                return None
+            groups.append((alternatives, sequence))
+            alternatives, sequence = set(), {""}
+            continue
+        if piece == "|":
+            alternatives |= sequence
+            sequence = {""}
+            continue
+        if piece == ")":
+            if not groups:
+                return None
+            atom = alternatives | sequence
+            alternatives, sequence = groups.pop()
+        elif piece[0] in _SYNTAX:
+            return None
+        elif optional and len(piece) > 1:  # ? applies to the last character only
+            sequence = {s + piece[:-1] for s in sequence}
+            atom = {piece[-1]}
+        else:
+            atom = {piece}
+        if optional:
+            atom = atom | {""}
+            i += 1
+        if i < len(pieces) and pieces[i] in ("?", "*", "+", "{"):
+            return None
+        sequence = {s + a for s in sequence for a in atom}
+        if len(sequence) > _MAX_LITERALS:
+            return None
+    if groups:
+        return None
+    return frozenset(alternatives | sequence)
+
+
 @dataclass
 class Cue:
-    """A cue's patterns are compiled the first time its word is met: a document meets
-    few of the thousands of cues, and compiling them all would dominate a run."""
+    """One cue of a member: the pattern to the left of 〜 and the one to its right.
+    Matching goes through CueSide; ``compile`` validates the patterns and names the
+    file and line of a bad one."""
 
     text: str
     left_src: str
@@ -60,13 +116,94 @@ class Cue:
             self._compiled = (lp, rp)
         return self._compiled
 
-    def holds(self, before: str, after: str) -> bool:
-        left, right = self.compile()
-        if left is not None and not left.search(before):
-            return False
-        if right is not None and not right.search(after):
-            return False
-        return True
+
+class CueSide:
+    """Cues that look to one side of the word (``left``: the text before it ends with
+    the cue; otherwise the text after it begins with it), matched together.
+
+    ``first`` answers as one regular expression ``(?:c0|c1|…)$`` (left) or
+    ``^(?:c0|c1|…)`` (right) searched in the text would: on the left the match that
+    starts first wins, then the cue listed first; on the right the cue listed first.
+    Cues that are literal strings (see literal_strings) are looked up in a table;
+    only the others are compiled, into one expression."""
+
+    def __init__(self, cues: list[Cue], left: bool):
+        self.cues = cues
+        self.left = left
+        self.table: dict[str, int] = {}  # literal → index of the first cue matching it
+        patterns = []
+        for i in range(len(cues) - 1, -1, -1):  # the first cue's index is written last
+            strings = literal_strings(cues[i].left_src if left else cues[i].right_src)
+            if strings is None:
+                patterns.insert(0, i)
+            else:
+                self.table.update(dict.fromkeys(strings, i))
+        self.lengths = sorted(set(map(len, self.table)), reverse=left)
+        # a literal can only match if the text ends (left) / begins (right) with one of these
+        self.edges = None if "" in self.table else frozenset(map(operator.itemgetter(-1 if left else 0), self.table))
+        self.regex = self._compile(patterns) if patterns else None
+
+    def _compile(self, indexes: list[int]) -> re.Pattern:
+        body = "|".join(f"(?P<c{i}>{self.cues[i].left_src if self.left else self.cues[i].right_src})" for i in indexes)
+        try:
+            return re.compile(f"(?:{body})$" if self.left else f"^(?:{body})")
+        except re.error:
+            for i in indexes:
+                self.cues[i].compile()  # reports the bad cue with its file and line
+            raise
+
+    def first(self, text: str) -> Cue | None:
+        """The cue found in ``text`` (None if none is)."""
+        found = self._first_left(text) if self.left else self._first_right(text)  # (start, cue index)
+        if self.regex is not None:
+            m = self.regex.search(text)
+            if m:
+                i = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+                if found is None or (m.start(), i) < found:
+                    found = (m.start(), i)
+        return None if found is None else self.cues[found[1]]
+
+    def _first_left(self, text: str) -> tuple[int, int] | None:
+        """The longest literal that ends ``text``, as (where it starts, its cue)."""
+        table = self.table
+        if not table:
+            return None
+        n = len(text)
+        if text.endswith("\n"):
+            return self._first_left_before_newline(text)
+        if self.edges is not None and (not n or text[-1] not in self.edges):
+            return None
+        for length in self.lengths:  # longest first
+            if length <= n:
+                i = table.get(text[n - length:])
+                if i is not None:
+                    return n - length, i
+        return None
+
+    def _first_left_before_newline(self, text: str) -> tuple[int, int] | None:
+        """``$`` also matches just before a newline that ends the text, so a literal
+        may end there too."""
+        table = self.table
+        for start in range(len(text)):
+            hits = [i for i in (table.get(text[start:]), table.get(text[start:-1])) if i is not None]
+            if hits:
+                return start, min(hits)
+        i = table.get("")
+        return None if i is None else (len(text), i)
+
+    def _first_right(self, text: str) -> tuple[int, int] | None:
+        """The first cue with a literal that begins ``text``, as (0, its cue)."""
+        table = self.table
+        if not table or (self.edges is not None and (not text or text[0] not in self.edges)):
+            return None
+        best = None
+        for length in self.lengths:  # shortest first
+            if length > len(text):
+                break
+            i = table.get(text[:length])
+            if i is not None and (best is None or i < best):
+                best = i
+        return None if best is None else (0, best)
 
 
 @dataclass
@@ -80,41 +217,35 @@ class Member:
     _matchers: list | None = None
 
     def _build(self) -> list:
-        """Per strength, one regular expression for all the cues that look only
-        left, one for those that look only right, and the cues that need both."""
+        """Per strength: the cues that look only left, matched together, those that
+        look only right, then each cue that needs both sides.  Built the first time
+        the member's set is met: a document meets few of the sets."""
         matchers = []
         for strong in (True, False):
             cues = [c for c in self.cues if c.strong == strong]
-            for side in ("left", "right"):
-                only = [c for c in cues if (c.left_src and not c.right_src) if side == "left"] if side == "left" \
-                    else [c for c in cues if c.right_src and not c.left_src]
-                if not only:
-                    continue
-                names = {f"c{i}": c for i, c in enumerate(only)}
-                body = "|".join(f"(?P<{n}>{c.left_src if side == 'left' else c.right_src})" for n, c in names.items())
-                try:
-                    rx = re.compile(f"(?:{body})$" if side == "left" else f"^(?:{body})")
-                except re.error:
-                    for c in only:
-                        c.compile()  # reports the bad cue with its file and line
-                    raise
-                matchers.append((strong, side, rx, names))
+            left = [c for c in cues if c.left_src and not c.right_src]
+            right = [c for c in cues if c.right_src and not c.left_src]
+            if left:
+                matchers.append((CueSide(left, True), None))
+            if right:
+                matchers.append((None, CueSide(right, False)))
             for c in cues:
                 if c.left_src and c.right_src:
-                    matchers.append((strong, "both", c, None))
+                    matchers.append((CueSide([c], True), CueSide([c], False)))
         self._matchers = matchers
         return matchers
 
     def best_cue(self, before: str, after: str) -> "Cue | None":
         """The cue that holds around the word, a strong one first; None if none does."""
-        for strong, side, what, names in self._matchers if self._matchers is not None else self._build():
-            if side == "both":
-                if what.holds(before, after):
-                    return what
-                continue
-            m = what.search(before if side == "left" else after)
-            if m:
-                return next(names[k] for k, v in m.groupdict().items() if v is not None)
+        for left, right in self._matchers if self._matchers is not None else self._build():
+            if right is None:
+                cue = left.first(before)
+            elif left is None:
+                cue = right.first(after)
+            else:
+                cue = left.first(before) and right.first(after)
+            if cue is not None:
+                return cue
         return None
 
 
