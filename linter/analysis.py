@@ -12,20 +12,6 @@ from .engine import Options, build_document, document_findings
 from .source import Source
 
 
-class UseSentence:
-    """What a consistency use needs of its sentence once it has left its document:
-    the text, and the place of the use in the file."""
-
-    __slots__ = ("text", "_begin", "_end", "_start", "_stop")
-
-    def __init__(self, text: str, begin: int, end: int, start: int, stop: int):
-        self.text, self._begin, self._end, self._start, self._stop = text, begin, end, start, stop
-
-    def span(self, begin: int, end: int) -> tuple[int, int]:
-        """The file offsets of [begin, end) — exact for the use's own range."""
-        return self._start + (begin - self._begin), self._stop + (end - self._end)
-
-
 @dataclass
 class Analysis:
     path: str
@@ -33,7 +19,7 @@ class Analysis:
     syntax: str
     bom: bool
     findings: list[Finding]  # of the rules that look at this document only
-    uses: dict[str, list] = field(default_factory=dict)  # consistency rule id → uses
+    uses: dict = field(default_factory=dict)  # consistency rule id → DocumentUses (file offsets)
     _lines: LineIndex | None = None
 
     @property
@@ -48,23 +34,12 @@ class Analysis:
         return state
 
 
-def _freeze_uses(uses: list) -> list:
-    """Replace each use's sentence by a UseSentence (text and absolute span)."""
-    out = []
-    for u in uses:
-        s = u.sentence
-        start, stop = s.span(u.begin, u.end)
-        u.sentence = UseSentence(s.text, u.begin, u.end, start, stop)
-        out.append(u)
-    return out
-
-
 def analyse(source: Source, rules: list, options: Options, lint: bool = True) -> Analysis:
     """Analyse one source.  With ``lint`` false only the consistency uses are
     collected (a project file that is counted, not reported)."""
     doc = build_document(source, options.split_mode)
     findings = document_findings(doc, rules, skip_consistency=True) if lint else []
-    uses = {r.id: _freeze_uses(r.checker.collect(doc)) for r in rules if r.kind == "consistency"}
+    uses = {r.id: r.checker.collect(doc) for r in rules if r.kind == "consistency"}
     return Analysis(source.path, source.text, source.syntax, source.bom, findings, uses)
 
 

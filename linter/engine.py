@@ -1,9 +1,9 @@
 """Runs the rules over documents: source → document → sentences → tokens → findings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .document import SEVERITY_RANK, Document, Finding, Hit
+from .document import SEVERITY_RANK, Document, Finding, Hit, Result  # noqa: F401 - Result: engine's public API
 from .mentions import is_mention
 from .plaintext import extract_plain
 from .markdown import extract_markdown
@@ -112,33 +112,29 @@ def merge_findings(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
 class Project:
     """Consistency over many documents: each consistency rule's uses are collected
     from every document first, then decided together, so 障がい in one file is
-    measured against 障害 in all the others."""
+    measured against 障害 in all the others.  A document's uses are kept as file
+    offsets (kinds.consistency.DocumentUses); a hit is made only for a use that is
+    reported."""
 
     def __init__(self, rules: list[Rule]):
         self.rules = [r for r in rules if r.kind == "consistency"]
-        self.uses: dict[str, dict[str, list]] = {r.id: {} for r in self.rules}
+        self.uses: dict[str, dict[str, object]] = {r.id: {} for r in self.rules}  # rule id → path → DocumentUses
         self.docs: dict[str, Document] = {}
         self._decided: dict[str, dict[str, list[Hit]]] = {}
 
     def add(self, doc: Document) -> None:
-        self.docs[doc.path] = doc
-        for r in self.rules:
-            uses = r.checker.collect(doc)
-            for u in uses:
-                u.path = doc.path
-            self.uses[r.id][doc.path] = uses
-        self._decided.clear()
+        self.add_collected(doc, {r.id: r.checker.collect(doc) for r in self.rules})
 
-    def add_collected(self, doc, uses_by_rule: dict[str, list]) -> None:
+    def add_collected(self, doc, uses_by_rule: dict) -> None:
         """Add a document whose uses were collected elsewhere (another process, the
-        cache): ``doc`` needs only path, text and lines; each use's sentence needs
-        only text and span()."""
+        cache): ``doc`` needs only path, text and lines."""
         self.docs[doc.path] = doc
         for r in self.rules:
-            uses = uses_by_rule.get(r.id, [])
-            for u in uses:
-                u.path = doc.path
-            self.uses[r.id][doc.path] = uses
+            uses = uses_by_rule.get(r.id)
+            if uses is None:
+                self.uses[r.id].pop(doc.path, None)  # nothing of this rule's counted
+            else:
+                self.uses[r.id][doc.path] = uses
         self._decided.clear()
 
     def hits(self, rule: Rule, doc: Document) -> list[Hit]:
@@ -146,26 +142,21 @@ class Project:
             self._decide(rule)
         return self._decided[rule.id].get(doc.path, [])
 
-    def _describe(self, use) -> str:
-        doc = self.docs[use.path]
-        line, col = doc.lines.position(use.sentence.span(use.begin, use.end)[0])
-        return f"{use.path}:{line}:{col}"
+    @staticmethod
+    def _where(doc, start: int) -> str:
+        line, col = doc.lines.position(start)
+        return f"{doc.path}:{line}:{col}"
+
+    @staticmethod
+    def _place(doc, start: int) -> tuple:
+        line, col = doc.lines.position(start)
+        return (doc.path, line, col)
 
     def _decide(self, rule: Rule) -> None:
-        all_uses = [u for uses in self.uses[rule.id].values() for u in uses]
-        by_sentence = {id(u.sentence): u.path for u in all_uses}
+        found = [(self.docs[path], uses) for path, uses in self.uses[rule.id].items()]
         decided: dict[str, list[Hit]] = {}
-        for hit in rule.checker.decide(all_uses, rule, self._describe):
-            path = by_sentence.get(id(hit.sentence))
-            if path is None:
-                continue
-            related = []
-            for u in hit.related:
-                doc = self.docs[u.path]
-                line, col = doc.lines.position(u.sentence.span(u.begin, u.end)[0])
-                related.append((u.path, line, col))
-            hit.related = related
-            decided.setdefault(path, []).append(hit)
+        for doc, hit in rule.checker.decide(found, rule, self._where, self._place):
+            decided.setdefault(doc.path, []).append(hit)
         self._decided[rule.id] = decided
 
 
@@ -246,13 +237,3 @@ def lint_source(source: Source, rules: list[Rule], options: Options | None = Non
     if project is not None:
         project.add(doc)
     return finish(doc, check_document(doc, rules, project), source.syntax, options)
-
-
-@dataclass
-class Result:
-    findings: list[Finding] = field(default_factory=list)
-    files: int = 0
-    paths: list[str] = field(default_factory=list)  # the files linted
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)

@@ -59,3 +59,28 @@ def test_corpus_as_one_project(tmp_path):
     assert any(name.startswith("13_") for name in flagged)
     assert all(f["suggestions"] == ["障害"] for f in fs if f["suggestions"] and f["suggestions"][0].startswith("障"))
     assert all(f["related"] for f in fs)
+
+
+def test_a_token_inside_a_reported_katakana_run_is_reported_once(tmp_path, monkeypatch, rules):
+    """Uses that come back from the analysis (worker processes, the cache) are decided
+    as in one process: the run プロトコルハンドラ is reported, not also ハンドラ in it."""
+    from linter.engine import Project, lint_source
+    from linter.source import Source
+
+    monkeypatch.chdir(tmp_path)
+    text = "プロトコルハンドラーを強化する。\n\nプロトコルハンドラーの方針。\n\nプロトコルハンドラの担当。\n"
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    fs = [f for f in run("--jobs", "1", "a.md") if f["rule"] == "consistency/katakana"]
+    assert [(f["line"], f["column"], f["end_column"]) for f in fs] == [(5, 1, 10)]
+    alone = [f for f in lint_source(Source("a.md", text, "markdown"), rules, project=Project(rules))
+             if f.rule == "consistency/katakana"]
+    assert [(f.line, f.column, f.end_column) for f in alone] == [(5, 1, 10)]
+
+
+def test_a_use_whose_sentence_differs_from_the_file_is_named_as_written(tmp_path, monkeypatch):
+    """The message quotes the prose (障がい), not the markup around it (障**がい)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text("障害のある人。障害者の雇用。\n\n**障**がいのある人。\n", encoding="utf-8")
+    fs = [f for f in run("--jobs", "1", "a.md") if f["rule"] == "consistency/terms"]
+    assert [(f["line"], f["column"], f["end_column"]) for f in fs] == [(3, 3, 8)]
+    assert "「障がい」と「障害」" in fs[0]["message"]

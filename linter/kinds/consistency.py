@@ -33,26 +33,70 @@ variants over many documents before deciding.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
 from pathlib import Path
 
 from ..document import Hit
 from ..errors import JalintError
 from ..matching import PatternError, render
-from ..mentions import is_mention
+from ..mentions import QUOTES, is_mention
 from ..yamlio import load_yaml_file
 
 KEYS = {"dictionary", "groups", "auto", "prefer"}
-AUTO_HEADS = frozenset(("名詞", "動詞", "形容詞", "副詞"))
 AUTO_POS = (("名詞", "普通名詞"), ("動詞", "一般"), ("形容詞", "一般"), ("副詞",))
 AUTO_MODES = ("normalized", "katakana")
 PREFER = ("preferred", "majority", "koyobun")
 GROUP_KEYS = {"variants", "exclude", "preferred", "koyobun", "word", "pos", "lemma", "note", "source"}
 # the bundled dictionaries whose words automatic grouping leaves to the dictionary rule
 BUNDLED = ("variants.yaml", "variants-sudachi.yaml")
+
+
+class _PosTable(dict):
+    """pos_str → whether automatic grouping looks at a word of that part of speech,
+    filled as parts of speech are met (there are a few hundred)."""
+
+    def __missing__(self, pos_str: str) -> bool:
+        pos = tuple(pos_str.split(","))
+        ok = any(pos[: len(p)] == p for p in AUTO_POS)
+        self[pos_str] = ok
+        return ok
+
+
+_AUTO_POS_OK = _PosTable()
+# a sentence without any of these quotes has no mention in it
+_QUOTE = re.compile("[" + re.escape("".join(QUOTES)) + "]")
+
+
+def words_regex(words) -> re.Pattern | None:
+    """A regex finding the longest of ``words`` at the leftmost place, as the
+    alternation of the words longest first would, but written as a trie
+    (障(?:害|がい|碍)): a plain alternation tries each of hundreds of words in turn
+    at every kanji of every sentence."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    if not root:
+        return None
+    return re.compile(_trie_pattern(root))
+
+
+def _trie_pattern(node: dict) -> str:
+    """The pattern of a trie node: its continuations, optional where a word ends
+    here (greedy, so the longer word wins)."""
+    branches = [re.escape(ch) + _trie_pattern(sub) for ch, sub in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 @dataclass
@@ -67,13 +111,131 @@ class Group:
     where: str = ""  # "dictionaries/x.yaml:LINE" or "" for inline groups
 
 
-@dataclass
-class Use:
-    group: object  # a key naming the group
-    variant: str
-    sentence: object
-    begin: int
-    end: int
+class DocumentUses:
+    """The uses one consistency rule found in one document, compact enough to be sent
+    from a worker process and kept for every file of a large project: no object per
+    use, only file offsets.
+
+    Entry ``i`` is the variant ``variants[i]`` of the group ``keys[i]`` (entries in the
+    order of their first use); its uses are at ``spans[2 * j], spans[2 * j + 1]`` (start
+    and stop in the file) for ``ends[i - 1] <= j < ends[i]``, in document order.  The
+    text of a use is the file's, except where the sentence differs from the file
+    (a line break joined, inline markup removed): ``odd`` has those."""
+
+    __slots__ = ("keys", "variants", "ends", "spans", "odd")
+
+    def __init__(self, keys: tuple, variants: tuple, ends: array, spans: array, odd: dict):
+        self.keys, self.variants, self.ends, self.spans, self.odd = keys, variants, ends, spans, odd
+
+    def __reduce__(self):
+        return DocumentUses, (self.keys, self.variants, self.ends, self.spans, self.odd)
+
+    def __len__(self) -> int:
+        """The number of uses."""
+        return len(self.spans) // 2
+
+    def count(self, i: int) -> int:
+        """The number of uses of entry ``i``."""
+        return self.ends[i] - (self.ends[i - 1] if i else 0)
+
+    def places(self, i: int):
+        """(start, stop) of each use of entry ``i``."""
+        spans = self.spans
+        for j in range(2 * (self.ends[i - 1] if i else 0), 2 * self.ends[i], 2):
+            yield spans[j], spans[j + 1]
+
+    def matched(self, text: str, start: int, stop: int) -> str:
+        """The sentence's text of the use at [start, stop) of the file ``text``."""
+        return self.odd.get((start, stop)) or text[start:stop]
+
+
+class UseSpan:
+    """What a Hit needs of its sentence for a use reported after the use has left
+    its document: the text of the use and its place in the file (a hit covers the
+    whole use, so ``span`` ignores its arguments)."""
+
+    __slots__ = ("text", "start", "stop")
+
+    def __init__(self, text: str, start: int, stop: int):
+        self.text, self.start, self.stop = text, start, stop
+
+    def span(self, begin: int, end: int) -> tuple[int, int]:
+        return self.start, self.stop
+
+
+class _Claimed:
+    """Disjoint spans of one document, kept sorted, so that whether a new one
+    overlaps any is a binary search (a large file has thousands of reported uses)."""
+
+    __slots__ = ("starts", "stops")
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.stops: list[int] = []
+
+    def claim(self, start: int, stop: int) -> bool:
+        """Add [start, stop) unless it overlaps a span already there."""
+        i = bisect.bisect_left(self.starts, stop)  # the spans before i start before stop
+        if i and self.stops[i - 1] > start:
+            return False
+        self.starts.insert(i, start)
+        self.stops.insert(i, stop)
+        return True
+
+
+class _Found:
+    """The uses of one document while they are collected: (mode, name, variant) →
+    flat list of file offsets, turned into a DocumentUses at the end."""
+
+    __slots__ = ("text", "index", "odd", "starts", "ends", "offset", "sentence", "plain")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.index: dict[tuple, list[int]] = {}
+        self.odd: dict[tuple[int, int], str] = {}
+
+    def enter(self, s) -> None:
+        """Start on a sentence: its offset map (whether its text is the file's is
+        found out at its first use)."""
+        block = s.block
+        self.starts, self.ends, self.offset, self.sentence = block.starts, block.ends, s.offset, s
+        self.plain = None
+
+    def add(self, mode: str, name, variant: str, begin: int, end: int) -> None:
+        """A use of ``variant`` of the group (mode, name) at [begin, end) of the sentence."""
+        offset = self.offset
+        start, stop = self.starts[offset + begin], self.ends[offset + end - 1]
+        entry = (mode, name, variant)
+        found = self.index.get(entry)
+        if found is None:
+            self.index[entry] = [start, stop]
+        else:
+            found.append(start)
+            found.append(stop)
+        plain = self.plain
+        if plain is None:
+            plain = self.plain = self._is_plain()
+        if not plain:
+            matched = self.sentence.text[begin:end]
+            if self.text[start:stop] != matched:
+                self.odd[(start, stop)] = matched
+
+    def _is_plain(self) -> bool:
+        """Whether the sentence's text is the file's text at its place."""
+        s = self.sentence
+        first, last = s.span(0, len(s.text))
+        return self.text[first:last] == s.text
+
+    def freeze(self) -> DocumentUses:
+        entries = list(self.index)
+        offsets = list(self.index.values())
+        return DocumentUses(
+            tuple((mode, name) for mode, name, _ in entries),
+            tuple(name if variant == name else variant for _, name, variant in entries),  # one string to send
+            array("i", accumulate(len(o) >> 1 for o in offsets)),
+            array("i", chain.from_iterable(offsets)),
+            self.odd,
+        )
 
 
 class _Fail(Exception):
@@ -187,13 +349,15 @@ def _bundled_words():
 
     names = tuple(n for n in BUNDLED if (package_data_dir("dictionaries") / n).is_file())
     groups = dictionary_groups(names) if names else ()
-    text = sorted({v for g in groups if not g.lemma for v in g.variants}, key=len, reverse=True)
+    text = {v for g in groups if not g.lemma for v in g.variants}
     lemmas = frozenset(v for g in groups if g.lemma for v in g.variants)
-    regex = re.compile("|".join(re.escape(w) for w in text)) if text else None
-    return regex, lemmas
+    return words_regex(text), lemmas
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _covered(surface: str, lemma: str) -> bool:
+    """Whether the bundled dictionaries have the word (asked for every content word
+    of every document, of a much smaller vocabulary: hence the cache)."""
     regex, lemmas = _bundled_words()
     return lemma in lemmas or surface in lemmas or (regex is not None and regex.search(surface) is not None)
 
@@ -328,30 +492,38 @@ class Consistency:
         self.katakana = "katakana" in (modes or [])
         self.member_of: dict[str, list[int]] = {}
         self.lemma_of: dict[str, list[int]] = {}
+        # a text member is excluded only by the excluded words that contain it
+        self.exclude_of: dict[tuple[int, str], list[str]] = {}
         for gi, g in enumerate(groups):
             for v in g.variants:
                 (self.lemma_of if g.lemma else self.member_of).setdefault(v, []).append(gi)
-        words = sorted(self.member_of, key=len, reverse=True)
-        self.regex = re.compile("|".join(re.escape(w) for w in words)) if words else None
+                if not g.lemma:
+                    self.exclude_of[(gi, v)] = [ex for ex in g.exclude if v in ex]
+        self.regex = words_regex(self.member_of)
 
     # -- collecting -------------------------------------------------------------
-    def collect(self, doc) -> list[Use]:
-        uses: list[Use] = []
+    def collect(self, doc) -> DocumentUses:
+        """The uses in ``doc``, sentence by sentence and in each sentence group words,
+        lemmas, normalized forms and katakana (the order in which a project-wide pass
+        meets the groups decides the order of its findings)."""
+        found = _Found(doc.text)
         for s in doc.sentences:
+            found.enter(s)
+            quoted = _QUOTE.search(s.text) is not None  # else nothing in it is a mention
             if self.regex is not None:
-                uses.extend(self._group_uses(s))
+                self._group_uses(s, quoted, found)
             if self.lemma_of:
-                uses.extend(self._lemma_uses(s))
+                self._lemma_uses(s, quoted, found)
             if self.auto:
-                uses.extend(self._auto_uses(s))
+                self._auto_uses(s, quoted, found)
             if self.katakana:
-                uses.extend(self._katakana_uses(s))
-        return uses
+                self._katakana_uses(s, quoted, found)
+        return found.freeze()
 
     @staticmethod
-    def _excluded(text: str, begin: int, end: int, group: Group) -> bool:
-        """Whether the use lies inside one of the group's excluded longer words."""
-        for ex in group.exclude:
+    def _excluded(text: str, begin: int, end: int, exclude: list[str]) -> bool:
+        """Whether the use lies inside one of the excluded longer words."""
+        for ex in exclude:
             k = text.find(ex, max(0, end - len(ex)), begin + len(ex))
             while k != -1 and k <= begin:
                 if k + len(ex) >= end:
@@ -371,61 +543,58 @@ class Consistency:
                 found = True
         return found
 
-    def _group_uses(self, s):
+    def _group_uses(self, s, quoted: bool, found: _Found) -> None:
         text = s.text
         for m in self.regex.finditer(text):
-            b, e = m.start(), m.end()
-            if is_mention(text, b, e):
+            b, e = m.span()
+            if quoted and is_mention(text, b, e):
                 continue
-            for gi in self.member_of[m.group(0)]:
+            word = m.group(0)
+            for gi in self.member_of[word]:
                 g = self.groups[gi]
                 if g.word:
                     begins, ends = s.token_bounds()
                     if b not in begins or e not in ends:
                         continue
-                if self._excluded(text, b, e, g):
+                exclude = self.exclude_of[(gi, word)]
+                if exclude and self._excluded(text, b, e, exclude):
                     continue
                 if g.pos is not None and not self._pos_at(s, b, e, g.pos):
                     continue
-                yield Use(("group", gi), m.group(0), s, b, e)
+                found.add("group", gi, word, b, e)
 
-    def _lemma_uses(self, s):
+    def _lemma_uses(self, s, quoted: bool, found: _Found) -> None:
         text = s.text
-        for t in s.tokens:
-            gis = self.lemma_of.get(t.dictionary)
-            if not gis:
+        lemma_of = self.lemma_of
+        for t in [t for t in s.tokens if t.dictionary in lemma_of]:
+            if quoted and is_mention(text, t.begin, t.end):
                 continue
-            if is_mention(text, t.begin, t.end):
-                continue
-            for gi in gis:
+            for gi in lemma_of[t.dictionary]:
                 g = self.groups[gi]
                 if g.pos is not None and not t.pos_str.startswith(g.pos):
                     continue
-                if self._excluded(text, t.begin, t.end, g):
+                if g.exclude and self._excluded(text, t.begin, t.end, g.exclude):
                     continue
-                yield Use(("group", gi), t.dictionary, s, t.begin, t.end)
+                found.add("group", gi, t.dictionary, t.begin, t.end)
 
-    def _auto_uses(self, s):
+    def _auto_uses(self, s, quoted: bool, found: _Found) -> None:
         text = s.text
-        for t in s.tokens:
-            pos = t.pos
-            if pos[0] not in AUTO_HEADS or not any(pos[: len(p)] == p for p in AUTO_POS):
-                continue
+        for t in [t for t in s.tokens if _AUTO_POS_OK[t.pos_str]]:
             if t.dictionary == t.normalized and len(t.surface) < 2:
                 continue
-            if is_mention(text, t.begin, t.end):
+            if quoted and is_mention(text, t.begin, t.end):
                 continue
             if _covered(t.surface, t.dictionary):
                 continue
-            yield Use(("auto", t.normalized), t.dictionary, s, t.begin, t.end)
+            found.add("auto", t.normalized, t.dictionary, t.begin, t.end)
 
-    def _katakana_uses(self, s):
+    def _katakana_uses(self, s, quoted: bool, found: _Found) -> None:
         """Katakana words: each maximal run of katakana (サーバセキュリティ) and, where a
         run is several tokens, each katakana token of three letters or more in it."""
         text = s.text
         for m in KATA_RUN.finditer(text):
-            b, e = m.start(), m.end()
-            if is_mention(text, b, e):
+            b, e = m.span()
+            if quoted and is_mention(text, b, e):
                 continue
             spans = [(b, e)]
             inner = [t for t in s.tokens_in(b, e) if t.begin >= b and t.end <= e]
@@ -436,20 +605,21 @@ class Consistency:
                 word = text[x:y]
                 if _covered(word, word):
                     continue
-                yield Use(("kata", kata_fold(word)), word, s, x, y)
+                found.add("kata", kata_fold(word), word, x, y)
 
     # -- deciding ---------------------------------------------------------------
-    def decide(self, uses: list[Use], rule, describe=None):
-        """Hits for the minority uses.  ``describe(use)`` names where a use is."""
-        by_group: dict[object, dict[str, list[Use]]] = {}
-        for u in uses:
-            by_group.setdefault(u.group, {}).setdefault(u.variant, []).append(u)
-        reported: list[tuple] = []
-        for key, variants in by_group.items():
-            if len(variants) < 2:
-                continue
+    def decide(self, found: list, rule, where=None, relate=None):
+        """Hits for the minority uses in ``found``: (document, DocumentUses) pairs in
+        the order the documents were counted (a document needs ``text``).  Yields
+        (document, hit).  ``where(doc, start)`` names the first use of the dominant
+        form for the message; ``relate(doc, start)`` gives a hit's related location
+        for each of the first uses of the dominant form (none without it)."""
+        reported: dict[int, _Claimed] = {}  # id(DocumentUses) → the spans reported in the document
+        for key, variants in self._contested(found).items():
+            pair_ok = None
             if key[0] in ("auto", "kata"):
-                variants = self._auto_filter(variants, kata_variant_ok if key[0] == "kata" else auto_variant_ok)
+                pair_ok = kata_variant_ok if key[0] == "kata" else auto_variant_ok
+                variants = self._auto_filter(variants, pair_ok)
                 if len(variants) < 2:
                     continue
                 preferred = None
@@ -464,32 +634,60 @@ class Consistency:
                     preferred = g.preferred
                 order = g.variants
                 source = g.where or None
+            counts = {v: sum(uses.count(i) for _, uses, i in places) for v, places in variants.items()}
             if preferred is not None and preferred in variants:
                 dominant = preferred
             else:
-                dominant = max(variants, key=lambda v: (len(variants[v]), -order.index(v) if v in order else 0))
-            first = variants[dominant][0]
-            where = describe(first) if describe else ""
-            pair_ok = None
-            if key[0] in ("auto", "kata"):
-                pair_ok = kata_variant_ok if key[0] == "kata" else auto_variant_ok
-            for v, vuses in variants.items():
+                dominant = max(variants, key=lambda v: (counts[v], -order.index(v) if v in order else 0))
+            first = self._first_places(variants[dominant], 3)
+            place = where(*first[0]) if where else ""
+            related = [relate(doc, start) for doc, start in first] if relate else []
+            for v, places in variants.items():
                 if v == dominant:
                     continue
                 if pair_ok is not None and not (pair_ok(v, dominant) if v < dominant else pair_ok(dominant, v)):
                     continue  # kept only through a third form (併せる ~ あわせる ~ 合わせる)
-                for u in vuses:
-                    s = u.sentence
-                    span = (id(s), u.begin, u.end)  # sentences of several documents in a project pass
-                    if any(i == span[0] and b < u.end and u.begin < e for i, b, e in reported):
-                        continue  # a katakana token inside a run already reported
-                    reported.append(span)
-                    matched = s.text[u.begin:u.end]
-                    suggestion = self._suggest(matched, v, dominant)
-                    msg = render(rule.message, match=matched, variant=v, dominant=dominant,
-                                 count=len(variants[dominant]), where=where)
-                    yield Hit(s, u.begin, u.end, msg, [suggestion] if suggestion else [],
-                              related=[x for x in variants[dominant][:3]], source=source)
+                for doc, uses, i in places:
+                    done = reported.setdefault(id(uses), _Claimed())
+                    for start, stop in uses.places(i):
+                        if not done.claim(start, stop):
+                            continue  # a katakana token inside a run already reported
+                        matched = uses.matched(doc.text, start, stop)
+                        suggestion = self._suggest(matched, v, dominant)
+                        msg = render(rule.message, match=matched, variant=v, dominant=dominant,
+                                     count=counts[dominant], where=place)
+                        yield doc, Hit(UseSpan(matched, start, stop), 0, len(matched), msg,
+                                       [suggestion] if suggestion else [], related=list(related), source=source)
+
+    @staticmethod
+    def _contested(found: list) -> dict:
+        """key → variant → [(document, DocumentUses, entry)] for the groups of which
+        more than one variant is used, in the order of their first uses.  Most groups
+        have one variant only: they are found with a first pass that keeps nothing."""
+        first: dict = {}
+        contested = set()
+        for _, uses in found:
+            for key, variant in zip(uses.keys, uses.variants):
+                if first.setdefault(key, variant) != variant:
+                    contested.add(key)
+        by_group: dict = {}
+        if contested:
+            for doc, uses in found:
+                for i, key in enumerate(uses.keys):
+                    if key in contested:
+                        by_group.setdefault(key, {}).setdefault(uses.variants[i], []).append((doc, uses, i))
+        return by_group
+
+    @staticmethod
+    def _first_places(places: list, n: int) -> list:
+        """(document, start) of the first ``n`` uses of ``places``."""
+        out = []
+        for doc, uses, i in places:
+            for start, _ in uses.places(i):
+                out.append((doc, start))
+                if len(out) == n:
+                    return out
+        return out
 
     @staticmethod
     def _suggest(matched: str, variant: str, dominant: str) -> str | None:
@@ -505,7 +703,7 @@ class Consistency:
         return None
 
     @staticmethod
-    def _auto_filter(variants: dict[str, list[Use]], ok) -> dict[str, list[Use]]:
+    def _auto_filter(variants: dict[str, list], ok) -> dict[str, list]:
         forms = list(variants)
         keep = set()
         for a in forms:
@@ -525,11 +723,12 @@ class Consistency:
         return out
 
     def check(self, doc, rule):
-        def describe(u):
-            line, col = doc.lines.position(u.sentence.span(u.begin, u.end)[0])
+        """Hits in ``doc`` counted over ``doc`` alone."""
+        def where(d, start: int) -> str:
+            line, col = d.lines.position(start)
             return f"{line}:{col}"
 
-        return self.decide(self.collect(doc), rule, describe)
+        return (hit for _, hit in self.decide([(doc, self.collect(doc))], rule, where))
 
 
 def compile(spec: dict) -> Consistency:
