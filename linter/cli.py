@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .document import SEVERITIES
-from .analysis import default_jobs
 from .run import Request, execute, init_config
 from .errors import JalintError
-from .report import REPORTERS, summary
-from .presets import select as select_preset
-from .rules import knowledge_counts, load_rules
+from .report import REPORTERS
+
+# The rules, the engine and Sudachi are imported by the commands that need them, so
+# that ``--version``, ``--help`` and a re-run answered by the cache start quickly.
 
 
 class LintByDefault(click.Group):
@@ -71,6 +70,8 @@ def _guard(fn):
             sys.exit(130)
         except Exception as exc:  # a bug: still one line, unless debugging
             if os.environ.get("JALINT_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             _fail(f"internal error: {type(exc).__name__}: {exc} (set JALINT_DEBUG=1 for details)")
 
@@ -132,7 +133,7 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
         rule_files=list(rule_files), min_severity="error" if quiet else severity,
         report_unused_disables=report_unused_disables, fix=fix, dry_run=dry_run,
         baseline=baseline_file, write_baseline=write_baseline, diff_base=diff_base,
-        jobs=jobs or default_jobs(), cache=use_cache, encoding=encoding,
+        jobs=jobs or 0, cache=use_cache, encoding=encoding,
     ))
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -154,6 +155,8 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
         report_stream.write(REPORTERS[fmt](outcome.result, outcome.lines, color=color and report_stream is sys.stdout,
                                            rules=outcome.rules, paths=outcome.result.paths))
     if summary_file:
+        from .report import summary
+
         try:
             with open(summary_file, "a", encoding="utf-8") as fh:
                 fh.write(summary.render(outcome.result, not_annotated=_not_annotated(outcome.result, fmt)))
@@ -203,6 +206,9 @@ def init_command():
 
 def _selected_rules(rule_files, preset):
     """The preset's rules, plus every rule of the user's own rule files."""
+    from .presets import select as select_preset
+    from .rules import load_rules
+
     bundled = list(load_rules([]))
     extra = [r for r in load_rules(list(rule_files)) if r.id not in {b.id for b in bundled}]
     return [r for r in select_preset(bundled, preset) + extra if r.enabled]
@@ -214,6 +220,8 @@ def _selected_rules(rule_files, preset):
 @_guard
 def rules_command(rule_files, preset):
     """List the rules: id, kind, severity and a one-line description."""
+    from .rules import knowledge_counts
+
     rules = _selected_rules(rule_files, preset)
     if not rules:
         raise JalintError(f"preset {preset!r} selects no rule")
@@ -238,6 +246,8 @@ def explain_command(rule_id, at, rule_files):
         return
     if not rule_id:
         raise JalintError("give a rule id (see `jalint rules`) or --at FILE:LINE")
+    from .rules import load_rules
+
     rules = {r.id: r for r in load_rules(list(rule_files))}
     rule = rules.get(rule_id)
     if rule is None:

@@ -80,14 +80,14 @@ def preset_names() -> list[str]:
     return ["all", *load_presets()]
 
 
-def select(rules: list[Rule], name: str) -> list[Rule]:
-    """The rules of preset ``name``, in the order of ``rules``, severities overridden."""
+def selection(ids: list[str], name: str) -> list[tuple[str, str | None, dict | None]]:
+    """(rule id, severity override, options) of every rule preset ``name`` selects,
+    in the order of ``ids``.  Ids only: the caller builds just the rules chosen."""
     if name == "all":
-        return list(rules)
+        return [(rid, None, None) for rid in ids]
     presets = load_presets()
     if name not in presets:
         raise JalintError(f"unknown preset {name!r} (use {', '.join(preset_names())})")
-    ids = {r.id for r in rules}
     chosen: set[str] = set()
     severity: dict[str, str] = {}
     options: dict[str, dict] = {}
@@ -107,13 +107,23 @@ def select(rules: list[Rule], name: str) -> list[Rule]:
             options.setdefault(rid, {}).update(opts)
 
     visit(presets[name], ())
-    out = []
-    for r in rules:
-        if r.id in chosen:
-            if r.id in options:
-                r = with_options(r, options[r.id])
-            out.append(dataclasses.replace(r, severity=severity[r.id]) if r.id in severity else r)
-    return out
+    return [(rid, severity.get(rid), options.get(rid)) for rid in ids if rid in chosen]
+
+
+def configured(rule: Rule, severity: str | None, options: dict | None) -> Rule:
+    """The rule with a preset's options and severity applied."""
+    if options:
+        rule = with_options(rule, options)
+    return dataclasses.replace(rule, severity=severity) if severity else rule
+
+
+def select(rules: list[Rule], name: str) -> list[Rule]:
+    """The rules of preset ``name``, in the order of ``rules``, severities overridden."""
+    if name == "all":
+        return list(rules)
+    by_id = {r.id: r for r in rules}
+    return [configured(by_id[rid], severity, options)
+            for rid, severity, options in selection(list(by_id), name)]
 
 
 def with_options(rule: Rule, options: dict) -> Rule:

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import package_data_dir  # noqa: F401 - part of this module's interface
 from .document import SEVERITIES
 from .errors import JalintError
-from .kinds import KINDS
-from .matching import PatternError
 from .yamlio import LineDict, load_yaml_file
 
 COMMON_KEYS = {"id", "kind", "severity", "message", "description", "examples", "fixable", "tags", "enabled"}
@@ -51,16 +50,6 @@ class Rule:
         text = " ".join((self.description or self.message).split())
         m = re.search(r"(?<=[.。])(\s|$)", text)
         return text[: m.start()] if m else text
-
-
-def package_data_dir(name: str) -> Path:
-    """``rules`` or ``dictionaries``: inside the installed wheel, or beside the package
-    in a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_data" / name, here.parent / name):
-        if candidate.is_dir():
-            return candidate
-    raise JalintError(f"the bundled {name}/ folder is missing from this installation")
 
 
 def _display(path: Path) -> str:
@@ -109,6 +98,9 @@ def _examples(value: Any, label: str, line: int) -> tuple[list[Example], list[Ex
 
 
 def build_rule(spec: LineDict, label: str) -> Rule:
+    from .kinds import KINDS  # the kinds and their checks: only runs that build rules import them
+    from .matching import PatternError
+
     line = spec.line
     where = f"{label}:{line}"
     rid = spec.get("id")
@@ -357,7 +349,9 @@ def regex_hazard(pattern: str) -> str | None:
     return _hazard(list(parsed), None)
 
 
-def load_rule_file(path: Path, label: str | None = None) -> list[Rule]:
+def rule_specs(path: Path, label: str | None = None) -> list[tuple[LineDict, str]]:
+    """The rule specs of a rule file (each with the file's defaults merged in) and
+    the file's label, parsed and checked for shape but not yet built."""
     label = label or _display(path)
     data = load_yaml_file(path, label, "rule file")
     if not isinstance(data, dict) or "rules" not in data:
@@ -372,15 +366,19 @@ def load_rule_file(path: Path, label: str | None = None) -> list[Rule]:
     items = data["rules"]
     if not isinstance(items, list):
         raise JalintError(f"{label}:{data.line_of('rules')}: 'rules' must be a list")
-    rules = []
+    specs = []
     for item in items:
         if not isinstance(item, LineDict):
             raise JalintError(f"{label}:{data.line_of('rules')}: each rule must be a mapping")
         merged = LineDict({**defaults, **item})
         merged.line = item.line
         merged.key_lines = {**{k: defaults.line_of(k) for k in defaults}, **item.key_lines} if isinstance(defaults, LineDict) else dict(item.key_lines)
-        rules.append(build_rule(merged, label))
-    return rules
+        specs.append((merged, label))
+    return specs
+
+
+def load_rule_file(path: Path, label: str | None = None) -> list[Rule]:
+    return [build_rule(spec, where) for spec, where in rule_specs(path, label)]
 
 
 def load_rules(extra_files: list[Path] | None = None) -> list[Rule]:
@@ -396,14 +394,33 @@ def load_rules(extra_files: list[Path] | None = None) -> list[Rule]:
 
 
 @functools.lru_cache(maxsize=1)
-def bundled_rules() -> tuple[Rule, ...]:
+def bundled_specs() -> dict[str, tuple[LineDict, str]]:
+    """Every bundled rule's spec by id, in file order.  Parsing is cheap beside
+    building (compiling patterns, loading dictionaries), so a run parses every rule
+    file but builds only the rules it selects (``bundled_rule``)."""
     folder = package_data_dir("rules")
-    rules: list[Rule] = []
+    specs: dict[str, tuple[LineDict, str]] = {}
     for path in sorted(folder.glob("*.yaml")):
         if path.name == "presets.yaml":
             continue
-        rules.extend(load_rule_file(path))
-    return tuple(rules)
+        for spec, label in rule_specs(path):
+            rid = spec.get("id")
+            if isinstance(rid, str) and rid in specs:
+                raise JalintError(f"{label}:{spec.line}: rule id {rid} is already defined at "
+                                  f"{specs[rid][1]}:{specs[rid][0].line}")
+            specs[rid if isinstance(rid, str) else f"#{len(specs)}"] = (spec, label)
+    return specs
+
+
+@functools.lru_cache(maxsize=None)
+def bundled_rule(rule_id: str) -> Rule:
+    """One bundled rule, built on first use."""
+    spec, label = bundled_specs()[rule_id]
+    return build_rule(spec, label)
+
+
+def bundled_rules() -> tuple[Rule, ...]:
+    return tuple(bundled_rule(rid) for rid in bundled_specs())
 
 
 def knowledge_counts(rules: list[Rule]) -> list[str]:

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from .config import Config
 from .errors import JalintError
-from .presets import select as select_preset
-from .presets import with_options
-from .rules import Rule, build_rule, load_rule_file, load_rules
+from .presets import configured, selection, with_options
+from .rules import Rule, build_rule, bundled_rule, bundled_specs, load_rule_file
 from .yamlio import LineDict
 
 
@@ -65,16 +64,25 @@ def _apply_options(rule: Rule, options: dict, config: Config) -> Rule:
 
 
 def assemble(config: Config, preset: str | None = None, extra_rule_files: list[str] | None = None) -> list[Rule]:
-    bundled = load_rules([])
+    """The run's rules.  Bundled rules are built only when chosen (by a preset or a
+    setting): building compiles patterns and loads dictionaries."""
+    bundled_ids = list(bundled_specs())
     presets = [preset] if preset else config.extends
     chosen: list[Rule] = []
     seen: set[str] = set()
     for name in presets:
-        for r in select_preset(bundled, name):
-            if r.id not in seen:
-                seen.add(r.id)
-                chosen.append(r)
-    known = {r.id: r for r in bundled}
+        for rid, severity, options in selection(bundled_ids, name):
+            if rid not in seen:
+                seen.add(rid)
+                chosen.append(configured(bundled_rule(rid), severity, options))
+    own: dict[str, Rule] = {}  # the rules of the team's files, prh and terms
+
+    def known(rid: str) -> bool:
+        return rid in own or rid in bundled_specs()
+
+    def rule_of(rid: str) -> Rule:
+        return own[rid] if rid in own else bundled_rule(rid)
+
     extra: list[Rule] = []
     for path in list(config.rule_files) + [Path(p) for p in extra_rule_files or []]:
         extra.extend(load_rule_file(Path(path), str(path)))
@@ -85,11 +93,11 @@ def assemble(config: Config, preset: str | None = None, extra_rule_files: list[s
             extra.append(load_prh_rule(path))
     extra.extend(term_rules(config))
     for r in extra:
-        if r.id in known or r.id in seen:
-            where = known[r.id].source if r.id in known else "another file"
+        if known(r.id) or r.id in seen:
+            where = rule_of(r.id).source if known(r.id) else "another file"
             raise JalintError(f"{r.source}: rule id {r.id} is already defined at {where}")
         seen.add(r.id)
-        known[r.id] = r
+        own[r.id] = r
         chosen.append(r)
     out = []
     for r in chosen:
@@ -106,10 +114,10 @@ def assemble(config: Config, preset: str | None = None, extra_rule_files: list[s
     # a setting for a rule that is not in the preset turns it on
     chosen_ids = {r.id for r in out}
     for rid, setting in config.rules.items():
-        if rid not in known:
+        if not known(rid):
             raise JalintError(f"{config.label}:{config.rule_lines[rid]}: rules: unknown rule '{rid}' (see `jalint rules`)")
         if rid not in chosen_ids and setting.enabled and rid not in {r.id for r in chosen}:
-            r = known[rid]
+            r = rule_of(rid)
             if setting.options:
                 r = _apply_options(r, setting.options, config)
             if setting.severity:

@@ -4,25 +4,28 @@ optionally fix.  No printing here: the CLI reports what this returns."""
 from __future__ import annotations
 
 import collections
+import dataclasses
 import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import baseline, gitdiff, tokenizer
+from . import tokenizer
 from . import source as source_mod
 from . import config as config_mod
-from .document import LineIndex
-from .analysis import Analysis, analyse, analyse_files
-from .cache import ResultCache
-from .engine import (Options, Project, Result, build_document, check_document, consistency_findings, finish,
-                     merge_findings)
+from .cache import Digests, LazyLines, ResultCache, RunCache, RunEntry
+from .document import LineIndex, Result
 from .errors import JalintError
 from .encoding import SkippedFile, normalize as normalize_encoding
-from .fix import encode_fixed, fix_text, unified_diff, write_atomic
-from .markdown import nesting_notice
-from .ruleset import assemble
 from .source import Source, read_file, read_stdin, walk_files
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .engine import Options, Project
+
+# The engine, the rules, Markdown and Sudachi are imported by the functions that use
+# them: a re-run answered by the run cache needs none of them.
 
 MAX_ROUNDS = 4
 
@@ -41,7 +44,7 @@ class Request:
     baseline: str | None = None  # report only findings not in this baseline
     write_baseline: str | None = None
     diff_base: str | None = None  # report only findings on lines changed since this git ref
-    jobs: int | None = None  # processes for analysing files (None or 1: this one)
+    jobs: int | None = None  # processes for analysing files (None or 1: this one; 0: one per core)
     cache: bool = False
     encoding: str | None = None  # read every file in this encoding (None: detect)
 
@@ -104,30 +107,110 @@ def execute(req: Request) -> Outcome:
     source_mod.use_encoding(req.encoding)
     cfg = config_mod.discover(req.paths, req.config)
     tokenizer.use_user_dictionary(cfg.user_dictionary)
-    rules = assemble(cfg, req.preset, req.rule_files)
-    gc.freeze()  # the rules and dictionaries live as long as the run: keep them out of collections
-    options = Options(split_mode=cfg.split_mode, min_severity=req.min_severity,
-                      report_unused_disables=req.report_unused_disables)
-    outcome = Outcome(Result(), {}, config=cfg, rules=rules)
-    files = _linted_files(req, cfg, outcome)
+    outcome = Outcome(Result(), {}, config=cfg)
+    run_cache = None
+    if _run_cacheable(req):
+        files = _linted_files(req, cfg, outcome)
+        run_cache = _run_cache(req, cfg, files)
+        entry = run_cache.get()
+        if entry is not None:
+            return _replay(req, entry, outcome)
+        rules = _assemble(req, cfg)
+    else:
+        rules = _assemble(req, cfg)
+        files = _linted_files(req, cfg, outcome)
+    walked = (len(outcome.notices), len(outcome.errors))
+    outcome.rules = rules
+    options = _options(req, cfg)
     if req.diff_base:
+        from . import gitdiff
+
         gitdiff.repo_root(next((p for p in req.paths if p != "-"), "."))  # fail early outside git
     if req.fix:
         docs = _execute_fix(req, cfg, rules, options, files, outcome)
     else:
-        docs = _execute_lint(req, cfg, rules, options, files, outcome)
+        docs = _execute_lint(req, cfg, rules, options, files, outcome, run_cache)
     outcome.result.findings.sort(key=lambda f: f.sort_key())
     outcome.result.paths = [d.path for d in docs.values()]
-    _filter(req, outcome, docs)
+    if run_cache is not None:
+        run_cache.put(_entry(outcome, rules, walked))
+    _filter(req, outcome)
     return outcome
 
 
-def _execute_lint(req, cfg, rules, options, files, outcome) -> dict:
+def _assemble(req: Request, cfg: config_mod.Config) -> list:
+    from .ruleset import assemble
+
+    rules = assemble(cfg, req.preset, req.rule_files)
+    gc.freeze()  # the rules and dictionaries live as long as the run: keep them out of collections
+    return rules
+
+
+def _options(req: Request, cfg: config_mod.Config):
+    from .engine import Options
+
+    return Options(split_mode=cfg.split_mode, min_severity=req.min_severity,
+                   report_unused_disables=req.report_unused_disables)
+
+
+# -- the run cache ------------------------------------------------------------------
+def _run_cacheable(req: Request) -> bool:
+    """Runs whose whole result can be kept: linting files (not standard input, not
+    fixing).  Baselines and changed-lines mode filter a kept result."""
+    return req.cache and not req.fix and "-" not in req.paths
+
+
+def _run_cache(req: Request, cfg: config_mod.Config, files: list[str]) -> RunCache:
+    """The run's entry, keyed by the request, the linted files and the project's
+    other files (which consistency may count: always keyed, so that no rule needs
+    to be built to know)."""
+    request = (req.preset, tuple(req.paths), tuple(req.rule_files), req.min_severity, req.report_unused_disables)
+    digests = Digests()
+    counted = _project_files(cfg, files)
+    cache = RunCache(cfg, request, req.rule_files, files, counted, digests)
+    cache.digests, cache.counted = digests, counted  # the normal path reuses them
+    return cache
+
+
+def _entry(outcome: Outcome, rules: list, walked: tuple[int, int]) -> RunEntry:
+    """What a re-run on the same files reports: the findings before filtering, the
+    notices and errors that reading the files gave (not those of walking the paths,
+    which every run repeats), and the rules without their checkers."""
+    n_notices, n_errors = walked
+    cards = [dataclasses.replace(r, checker=None, spec={}) for r in rules]
+    return RunEntry(findings=outcome.result.findings, files=outcome.result.files, paths=outcome.result.paths,
+                    texts={path: lines.text for path, lines in outcome.lines.items()},
+                    notices=outcome.notices[n_notices:], errors=outcome.errors[n_errors:], rules=cards)
+
+
+def _replay(req: Request, entry: RunEntry, outcome: Outcome) -> Outcome:
+    """The outcome of a run answered by the run cache."""
+    outcome.result = Result(findings=entry.findings, files=entry.files, paths=entry.paths)
+    outcome.lines = LazyLines(entry.texts)
+    outcome.notices.extend(entry.notices)
+    outcome.errors.extend(entry.errors)
+    outcome.rules = entry.rules
+    if req.diff_base:
+        from . import gitdiff
+
+        gitdiff.repo_root(next((p for p in req.paths if p != "-"), "."))
+    _filter(req, outcome)
+    return outcome
+
+
+# -- linting ------------------------------------------------------------------------
+def _execute_lint(req, cfg, rules, options, files, outcome, run_cache=None) -> dict:
     """Analyse every file (in parallel, from the cache), then decide consistency over
     the project and finish each file's findings."""
+    from .engine import Project, consistency_findings, finish, merge_findings
+    from .analysis import analyse
+
     paths = [f for f in files if f != "-"]
-    jobs = req.jobs or 1
-    cache = ResultCache(cfg, rules, options) if req.cache else None
+    jobs = _jobs(req)
+    cache = None
+    if req.cache:
+        digests = run_cache.digests if run_cache is not None else None
+        cache = ResultCache(cfg, rules, options, req.rule_files, digests)
     analyses = _analyses(paths, rules, options, jobs, cache, lint=True, outcome=outcome)
     if "-" in files:
         try:
@@ -138,7 +221,7 @@ def _execute_lint(req, cfg, rules, options, files, outcome) -> dict:
     for a in analyses:
         project.add_collected(a, a.uses)
     if project.rules:
-        extra = _project_files(cfg, files)
+        extra = run_cache.counted if run_cache is not None else _project_files(cfg, files)
         for a in _analyses(extra, rules, options, jobs, cache, lint=False, outcome=None):
             project.add_collected(a, a.uses)
     if cache is not None:
@@ -155,7 +238,18 @@ def _execute_lint(req, cfg, rules, options, files, outcome) -> dict:
     return docs
 
 
+def _jobs(req: Request) -> int:
+    if req.jobs == 0:
+        from .analysis import default_jobs
+
+        return default_jobs()
+    return req.jobs or 1
+
+
 def _analyses(paths, rules, options, jobs, cache, lint: bool, outcome) -> list[Analysis]:
+    from .analysis import Analysis, analyse_files
+    from .markdown import nesting_notice
+
     out: list = [None] * len(paths)
     todo = []
     for i, p in enumerate(paths):
@@ -190,6 +284,9 @@ def _file_problem(outcome: Outcome, exc: JalintError) -> None:
 
 def _execute_fix(req, cfg, rules, options, files, outcome) -> dict:
     """--fix works on whole documents, one file after another."""
+    from .engine import Project, build_document, check_document, finish
+    from .markdown import nesting_notice
+
     sources: list[Source] = []
     for f in files:
         try:
@@ -225,17 +322,21 @@ def _execute_fix(req, cfg, rules, options, files, outcome) -> dict:
     return docs
 
 
-def _filter(req: Request, outcome: Outcome, docs: dict) -> None:
+def _filter(req: Request, outcome: Outcome) -> None:
     """Baselines and changed-lines mode: which findings count."""
     def line_of(f):
-        return docs[f.path].lines.line_text(f.line)
+        return outcome.lines[f.path].line_text(f.line)
 
+    if req.write_baseline or req.baseline:
+        from . import baseline
     if req.write_baseline:
         outcome.baseline_written = baseline.write(req.write_baseline, outcome.result.findings, line_of)
     if req.baseline:
         known = baseline.read(req.baseline)
         outcome.result.findings = baseline.new_findings(outcome.result.findings, known, line_of)
     if req.diff_base:
+        from . import gitdiff
+
         start = next((p for p in req.paths if p != "-"), ".")
         changed = gitdiff.changed_lines(req.diff_base, start)
         outcome.result.findings = [f for f in outcome.result.findings if gitdiff.on_changed_line(f, changed)]
@@ -244,6 +345,9 @@ def _filter(req: Request, outcome: Outcome, docs: dict) -> None:
 def _fix_all(sources, docs, rules, project: Project, options: Options, req: Request, outcome: Outcome) -> None:
     """Fix every file; repeat over all files while fixes in one file change what the
     project's counts say about another (at most a few rounds)."""
+    from .engine import build_document
+    from .fix import encode_fixed, unified_diff, write_atomic
+
     originals = {src.path: src.text for src in sources}
     current = dict(originals)
     applied_by: dict[str, collections.Counter] = {}
@@ -304,6 +408,9 @@ def _unfixed(outcome: Outcome, exc: JalintError, applied) -> None:
 
 
 def _fix_one(src: Source, text: str, rules, project: Project, options: Options):
+    from .engine import Options, build_document, check_document, finish
+    from .fix import fix_text
+
     def lint(t: str):
         d = build_document(Source(src.path, t, src.syntax, src.bom), options.split_mode)
         project.add(d)

@@ -1,7 +1,7 @@
 """YAML loading that remembers line numbers, so errors can say ``file:LINE``."""
 from __future__ import annotations
 
-import yaml
+import functools
 
 from .errors import JalintError
 
@@ -16,15 +16,6 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-# libyaml's parser when PyYAML was built with it (several times faster), the pure
-# Python one otherwise; both give marks with line numbers.
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_Base):
-    pass
-
-
 def _construct_mapping(loader, node, deep=False):
     loader.flatten_mapping(node)
     data = LineDict()
@@ -35,16 +26,18 @@ def _construct_mapping(loader, node, deep=False):
         try:
             hash(key)
         except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
-            ) from None
+            raise _constructor_error("a mapping key must be a plain value", key_node) from None
         if key in data:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise _constructor_error(f"duplicate key {key!r}", key_node)
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[key] = key_node.start_mark.line + 1
     return data
+
+
+def _constructor_error(problem: str, node):
+    from yaml.constructor import ConstructorError
+
+    return ConstructorError(None, None, problem, node.start_mark)
 
 
 class LineList(list):
@@ -62,14 +55,36 @@ def _construct_sequence(loader, node, deep=False):
     return data
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+@functools.lru_cache(maxsize=1)
+def _loader():
+    """The loader class, built on first use: PyYAML is imported only by runs that parse
+    YAML (a warm cached run does not).  libyaml's parser when PyYAML was built with it
+    (several times faster), the pure Python one otherwise; both give marks with line
+    numbers."""
+    import yaml
+
+    str_tag = "tag:yaml.org,2002:str"
+    scalar = yaml.nodes.ScalarNode
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        def construct_object(self, node, deep=False):
+            """Strings, most of the nodes of rule files and dictionaries, directly:
+            what the safe constructor would return, without its bookkeeping."""
+            if node.tag == str_tag and type(node) is scalar:
+                return node.value
+            return super().construct_object(node, deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    return Loader
 
 
 def load_yaml(text: str, label: str):
     """Parse YAML text; a syntax error becomes ``label:LINE: message``."""
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and (
