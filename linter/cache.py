@@ -1,8 +1,8 @@
 """The result cache (--cache), under ``.jalint_cache/`` at the project root.
 
 Two levels, both keyed by the files' contents and everything else that decides a
-result (jalint's version, the bundled rule and dictionary files, the configuration
-and the files it names, the request's options):
+result (jalint's version and code, the bundled rule and dictionary files, the
+configuration and the files it names, the request's options):
 
 * each file's analysis — its findings and the variant uses that project-wide
   consistency counts — so that a changed file is the only one read by Sudachi and
@@ -16,6 +16,7 @@ so it must cover everything assembling depends on: it hashes files, not rules.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -26,6 +27,7 @@ from pathlib import Path
 from . import __version__, package_data_dir
 
 DIRNAME = ".jalint_cache"
+SOURCE_ROOT = Path(__file__).resolve().parent  # jalint's own code, hashed into every key
 RUNS = "runs"  # the run-level entries, beside one folder per context key
 KEPT_RUNS = 16
 # what a cached analysis holds; bumped when it changes (2: consistency uses as file offsets)
@@ -57,6 +59,35 @@ def _hash_files(h, files) -> None:
             h.update(b"?")
 
 
+def source_files(root: Path) -> list[Path]:
+    """jalint's Python files under ``root`` (the package), in a stable order."""
+    found = []
+    for top, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found.extend(Path(top, n) for n in names if n.endswith(".py"))
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=None)
+def _digest_of_sources(root: Path) -> str:
+    h = hashlib.sha256()
+    for f in source_files(root):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0")
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"?")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def source_digest() -> str:
+    """The SHA-256 of jalint's code (``linter/**/*.py``), once per process (about
+    1.5 ms): an edited checker or a checkout between releases changes results without
+    changing the version number, so every cached result is keyed by the code too."""
+    return _digest_of_sources(SOURCE_ROOT)
+
+
 def _hash_tokenizer(h) -> None:
     """SudachiPy and its dictionary, by the name, size and time of their files
     (an upgrade changes the tokens, so the findings), without importing them."""
@@ -80,10 +111,11 @@ def _hash_tokenizer(h) -> None:
 
 def environment_key(cfg, rule_files=(), settings=()) -> str:
     """Everything except the linted files that decides the rules and the analyses:
-    the version, the bundled rule and dictionary files, the configuration file and
+    the version and code of jalint, the bundled rule and dictionary files, the configuration file and
     the files it names, extra rule files (``--rule-file``) and ``settings`` (the
     request's options, e.g. the preset)."""
     h = hashlib.sha256(__version__.encode())
+    h.update(source_digest().encode())
     _hash_tokenizer(h)
     for name in ("rules", "dictionaries"):
         base = package_data_dir(name)
@@ -214,11 +246,13 @@ class RunCache:
         try:
             kept = []
             for f in self.entry.parent.glob("*.pickle"):  # not another run's temporary file
+                if f == self.entry:
+                    continue  # this run's entry stays, whatever the clock's resolution
                 if f.name.startswith(prefix):
                     kept.append((f.stat().st_mtime_ns, f))
                 else:
                     f.unlink(missing_ok=True)
-            for _, f in sorted(kept, reverse=True)[KEPT_RUNS:]:
+            for _, f in sorted(kept, reverse=True)[KEPT_RUNS - 1:]:
                 f.unlink(missing_ok=True)
         except OSError:
             pass

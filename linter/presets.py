@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from .document import SEVERITIES
 from .errors import JalintError
 from .rules import Rule, package_data_dir
-from .yamlio import LineDict, load_yaml
+from .yamlio import LineDict, load_yaml_file
 
 DEFAULT = "recommended"
 FILE = "presets.yaml"
@@ -43,7 +43,7 @@ class Preset:
 def load_presets() -> dict[str, Preset]:
     label = f"rules/{FILE}"
     path = package_data_dir("rules") / FILE
-    data = load_yaml(path.read_text(encoding="utf-8"), label)
+    data = load_yaml_file(path, label, "presets")
     if not isinstance(data, LineDict) or not isinstance(data.get("presets"), LineDict):
         raise JalintError(f"{label}:1: expected a mapping 'presets'")
     presets: dict[str, Preset] = {}

@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
+import threading
+from pathlib import Path
 
+from . import __version__
+from .cache import source_digest
 from .errors import JalintError
 
 
@@ -101,13 +108,96 @@ def load_yaml(text: str, label: str):
 
 
 def load_yaml_file(path, label: str, what: str):
-    """Read and parse a YAML file; an unreadable file is ``label: cannot read WHAT``."""
-    from pathlib import Path
-
+    """Read and parse a YAML file; an unreadable file is ``label: cannot read WHAT``.
+    The parsed value is kept in the user's cache folder (see ``parsed_cache_dir``):
+    unpickling it is several times faster than parsing, and rule files and
+    dictionaries are parsed by every run (dictionaries by every worker process)."""
+    entry = _ParsedEntry.of(path)
+    if entry is not None:
+        data = entry.read()
+        if data is not _MISSING:
+            return data
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise JalintError(f"{label}: cannot read {what} (not UTF-8: {exc.reason})") from None
     except OSError as exc:
         raise JalintError(f"{label}: cannot read {what} ({exc.strerror})") from None
-    return load_yaml(text, label)
+    data = load_yaml(text, label)
+    if entry is not None:
+        entry.write(data)
+    return data
+
+
+# -- the parsed-YAML cache ------------------------------------------------------------
+# What a cached entry holds; bumped when the parsed structures change shape.
+PARSED_FORMAT = 1
+_MISSING = object()
+
+
+def parsed_cache_dir() -> Path | None:
+    """The folder of parsed YAML files, or None when caching is off (``JALINT_NO_CACHE``
+    set): ``$JALINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/jalint``, else
+    ``~/.cache/jalint`` (as black and pre-commit do), then ``yaml/`` inside."""
+    if os.environ.get("JALINT_NO_CACHE", "") not in ("", "0"):
+        return None
+    own = os.environ.get("JALINT_CACHE_DIR")
+    if own:
+        return Path(own) / "yaml"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    try:
+        base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    except RuntimeError:  # no home folder to be found
+        return None
+    return base / "jalint" / "yaml"
+
+
+class _ParsedEntry:
+    """One YAML file's parsed value in the cache: one pickle per file (named by its
+    absolute path, so a changed file replaces its entry instead of adding one), which
+    holds the key it was written under — jalint's version and code, the format, the
+    file's size and times.  Every failure (unreadable, damaged, unwritable) is a miss:
+    the cache only ever costs or saves time."""
+
+    def __init__(self, target, key):
+        self.target, self.key = target, key
+
+    @classmethod
+    def of(cls, path) -> _ParsedEntry | None:
+        folder = parsed_cache_dir()
+        if folder is None:
+            return None
+        try:
+            full = os.path.abspath(path)
+            st = os.stat(full)
+        except (OSError, ValueError):
+            return None
+        key = (PARSED_FORMAT, __version__, source_digest(), full, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        name = hashlib.sha256(full.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return cls(folder / f"{name}.pickle", key)
+
+    def read(self):
+        """The cached value, or ``_MISSING``."""
+        try:
+            with open(self.target, "rb") as fh:
+                stored = pickle.load(fh)  # noqa: S301 - the user's own cache folder
+        except Exception:  # missing, unreadable, damaged, written by another Python
+            return _MISSING
+        if type(stored) is not tuple or len(stored) != 2 or stored[0] != self.key:
+            return _MISSING
+        return stored[1]
+
+    def write(self, data) -> None:
+        """Through a temporary file and ``os.replace``: a reader (another worker, another
+        run) sees the old entry or the new one, never half of one."""
+        tmp = self.target.with_name(f"{self.target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with open(tmp, "wb") as fh:
+                pickle.dump((self.key, data), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.target)
+        except Exception:  # unwritable folder, full disk, a value that cannot be pickled
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
