@@ -7,9 +7,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .document import Finding, LineIndex
-from .engine import Options, build_document, document_findings
+from .document import Document, Finding, LineIndex, Sentence
+from .engine import Options, _hits_to_findings, document_findings, extract_document
 from .source import Source
+from .tokenizer import batches, tokenize_sentences
+
+# A document with more prose than this (characters of sentence text) is analysed a
+# window of sentences at a time, so that only one window's tokens are alive at once
+# (a 5 MB file holds about a million tokens, 100 MB and more).
+WINDOW_CHARS = 200_000
 
 
 @dataclass
@@ -36,11 +42,97 @@ class Analysis:
 
 def analyse(source: Source, rules: list, options: Options, lint: bool = True) -> Analysis:
     """Analyse one source.  With ``lint`` false only the consistency uses are
-    collected (a project file that is counted, not reported)."""
-    doc = build_document(source, options.split_mode)
-    findings = document_findings(doc, rules, skip_consistency=True) if lint else []
-    uses = {r.id: r.checker.collect(doc) for r in rules if r.kind == "consistency"}
+    collected (a project file that is counted, not reported).  A huge document is
+    analysed window by window (``_analyse_windows``), with the same result."""
+    doc = extract_document(source)
+    windows = None
+    if sum(len(s.text) for s in doc.sentences) > WINDOW_CHARS:
+        windows = _windows(doc.sentences, WINDOW_CHARS)
+    if windows is not None and len(windows) > 1:  # (one huge sentence cannot be cut)
+        findings, uses = _analyse_windows(doc, windows, rules, options.split_mode, lint)
+    else:
+        tokenize_sentences(doc.sentences, options.split_mode)
+        findings = document_findings(doc, rules, skip_consistency=True) if lint else []
+        uses = {r.id: r.checker.collect(doc) for r in rules if r.kind == "consistency"}
     return Analysis(source.path, source.text, source.syntax, source.bom, findings, uses)
+
+
+def _analyse_windows(doc: Document, windows: list[list[Sentence]], rules: list, mode: str,
+                     lint: bool) -> tuple[list[Finding], dict]:
+    """Findings and consistency uses of a huge document, holding the tokens of one
+    of its ``windows`` of sentences at a time.  Each window is tokenized, its
+    sentences checked by the rules that look at one sentence and counted by the
+    consistency rules, and its tokens dropped.  A check that looks across sentences (``document_wide``) then
+    runs over the whole document, its windows tokenized again as it reaches them.
+    Findings come out in the order ``document_findings`` gives, uses as one
+    ``collect`` of the whole document gives."""
+    from .kinds.consistency import DocumentUses
+
+    checked = [r for r in rules if lint and r.kind != "consistency"]
+    counted = [r for r in rules if r.kind == "consistency"]
+    local = [r for r in checked if not getattr(r.checker, "document_wide", False)]
+    wide = [r for r in checked if getattr(r.checker, "document_wide", False)]
+    found: dict[str, list[Finding]] = {r.id: [] for r in checked}
+    seen: set[tuple] = set()
+    parts: dict[str, list] = {r.id: [] for r in counted}
+    for window in windows:
+        tokenize_sentences(window, mode)
+        view = Document(doc.path, doc.text, doc.blocks, window, doc.lines)
+        for r in local:
+            _hits_to_findings(view, r, r.checker.check(view, r), seen, found[r.id])
+        for r in counted:
+            parts[r.id].append(r.checker.collect(view))
+        _drop_tokens(window)
+    retokenized = Document(doc.path, doc.text, doc.blocks, _Retokenized(windows, mode), doc.lines)
+    for r in wide:
+        view = retokenized if getattr(r.checker, "reads_tokens", True) else doc
+        _hits_to_findings(doc, r, r.checker.check(view, r), seen, found[r.id])
+    findings = [f for rule_id in dict.fromkeys(r.id for r in checked) for f in found[rule_id]]
+    return findings, {r.id: DocumentUses.joined(parts[r.id]) for r in counted}
+
+
+def _windows(sentences: list[Sentence], size: int) -> list[list[Sentence]]:
+    """Consecutive runs of about ``size`` characters of sentences, cut only between
+    the tokenizer's batches so that each run is tokenized as in the whole document."""
+    out: list[list[Sentence]] = []
+    window: list[Sentence] = []
+    chars = 0
+    for batch in batches(sentences):
+        window += batch
+        chars += sum(len(s.text) for s in batch)
+        if chars >= size:
+            out.append(window)
+            window, chars = [], 0
+    if window:
+        out.append(window)
+    return out
+
+
+def _drop_tokens(sentences: list[Sentence]) -> None:
+    """Free the tokens of ``sentences`` and what is derived from them."""
+    for s in sentences:
+        s.tokens = []
+        s._bounds = None
+        s._begins = None
+
+
+class _Retokenized:
+    """The sentences of a huge document for a document-wide check: each window is
+    tokenized when the check reaches it and its tokens dropped when it moves on."""
+
+    def __init__(self, windows: list[list[Sentence]], mode: str):
+        self.windows, self.mode = windows, mode
+
+    def __iter__(self):
+        for window in self.windows:
+            tokenize_sentences(window, self.mode)
+            try:
+                yield from window
+            finally:
+                _drop_tokens(window)
+
+    def __len__(self) -> int:
+        return sum(len(w) for w in self.windows)
 
 
 # -- parallel ---------------------------------------------------------------------
@@ -55,11 +147,24 @@ def _work(item):
     from .errors import JalintError
     from .source import read_file
 
-    path, lint = item
+    index, path, lint = item
     try:
-        return analyse(read_file(path), _WORKER["rules"], _WORKER["options"], lint)
+        return index, analyse(read_file(path), _WORKER["rules"], _WORKER["options"], lint)
     except JalintError as exc:
-        return exc
+        return index, exc
+
+
+def _largest_first(paths: list[str]) -> list[int]:
+    """Indexes of ``paths``, biggest file first: handing out the long jobs first keeps
+    the workers busy until the end instead of one of them finishing a big file alone."""
+
+    def size(i: int) -> int:
+        try:
+            return os.stat(paths[i]).st_size
+        except OSError:
+            return 0
+
+    return sorted(range(len(paths)), key=size, reverse=True)
 
 
 def analyse_files(paths: list[str], rules: list, options: Options, jobs: int, lint: bool = True) -> list:
@@ -67,7 +172,6 @@ def analyse_files(paths: list[str], rules: list, options: Options, jobs: int, li
     from .errors import JalintError
     from .source import read_file
 
-    items = [(p, lint) for p in paths]
     if jobs > 1 and len(paths) > 1:
         import multiprocessing
 
@@ -76,10 +180,21 @@ def analyse_files(paths: list[str], rules: list, options: Options, jobs: int, li
         except ValueError:
             ctx = None
         if ctx is not None:
-            # forked workers inherit the loaded rules and dictionaries
+            from .tokenizer import sudachi_tokenizer
+
+            # forked workers inherit the loaded rules and the Sudachi dictionary
+            # (the parent needs it later for readings anyway)
+            sudachi_tokenizer(options.split_mode)
             _init_worker(rules, options)
-            with ctx.Pool(min(jobs, len(paths))) as pool:
-                return pool.map(_work, items, chunksize=max(1, len(items) // (jobs * 4)))
+            order = _largest_first(paths)
+            items = [(i, paths[i], lint) for i in order]
+            workers = min(jobs, len(paths))
+            chunk = max(1, min(32, len(items) // (workers * 16)))
+            out: list = [None] * len(paths)
+            with ctx.Pool(workers) as pool:
+                for i, result in pool.imap_unordered(_work, items, chunksize=chunk):
+                    out[i] = result
+            return out
     out = []
     for p in paths:
         try:
