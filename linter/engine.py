@@ -22,11 +22,18 @@ class Options:
 
 
 def build_document(source: Source, split_mode: str = "C") -> Document:
+    doc = extract_document(source)
+    tokenize_sentences(doc.sentences, split_mode)
+    return doc
+
+
+def extract_document(source: Source) -> Document:
+    """The document with its sentences, not yet tokenized (a huge one is tokenized
+    a window at a time, see analysis.analyse)."""
     extract = extract_markdown if source.syntax == "markdown" else extract_plain
     blocks = extract(source.text)
     doc = Document(source.path, source.text, blocks)
     doc.sentences = split_blocks(blocks)
-    tokenize_sentences(doc.sentences, split_mode)
     return doc
 
 

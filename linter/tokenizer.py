@@ -212,6 +212,30 @@ def _tokenize_batch(tok, batch: list[Sentence]) -> None:
             rest.tokens = []
 
 
+def batches(sentences: list[Sentence]):
+    """The sentences in the groups tokenize_sentences tokenizes together: runs of
+    about ``BATCH_BYTES``, and each sentence longer than ``CHUNK_BYTES`` alone.  The
+    cut is greedy from the start, so tokenizing a run of whole groups gives the
+    same tokens as tokenizing the whole list (analysis cuts huge documents there)."""
+    batch: list[Sentence] = []
+    batch_bytes = 0
+    for s in sentences:
+        size = len(s.text.encode("utf-8"))
+        if size > CHUNK_BYTES:
+            if batch:
+                yield batch
+                batch, batch_bytes = [], 0
+            yield [s]
+            continue
+        if batch and batch_bytes + size + 1 > BATCH_BYTES:
+            yield batch
+            batch, batch_bytes = [], 0
+        batch.append(s)
+        batch_bytes += size + 1
+    if batch:
+        yield batch
+
+
 def tokenize_sentences(sentences: list[Sentence], mode: str = "C") -> None:
     """Fill ``sentence.tokens`` for every sentence.
 
@@ -219,20 +243,8 @@ def tokenize_sentences(sentences: list[Sentence], mode: str = "C") -> None:
     faster on small inputs than on large ones, while a call per sentence costs more
     than it saves.  A sentence longer than ``CHUNK_BYTES`` is cut at safe places."""
     tok = sudachi_tokenizer(mode)
-    batch: list[Sentence] = []
-    batch_bytes = 0
-    for s in sentences:
-        size = len(s.text.encode("utf-8"))
-        if size > CHUNK_BYTES:
-            if batch:
-                _tokenize_batch(tok, batch)
-                batch, batch_bytes = [], 0
-            s.tokens = tokenize_text(s.text, mode)
-            continue
-        if batch and batch_bytes + size + 1 > BATCH_BYTES:
+    for batch in batches(sentences):
+        if len(batch) == 1 and len(batch[0].text.encode("utf-8")) > CHUNK_BYTES:
+            batch[0].tokens = tokenize_text(batch[0].text, mode)
+        else:
             _tokenize_batch(tok, batch)
-            batch, batch_bytes = [], 0
-        batch.append(s)
-        batch_bytes += size + 1
-    if batch:
-        _tokenize_batch(tok, batch)

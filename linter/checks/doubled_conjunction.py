@@ -16,6 +16,8 @@ def _opening_conjunction(s):
 
 
 class DoubledConjunction:
+    document_wide = True  # looks at the sentence before, which may lie in another window
+
     def check(self, doc, rule):
         prev = None
         for s in doc.sentences:

@@ -17,6 +17,9 @@ FINE_END = set("。！？!?)）」』】〕")
 
 
 class MixedPeriod:
+    document_wide = True  # the last sentence of a block, which may lie in another window
+    reads_tokens = False
+
     def __init__(self, period: str = "。"):
         self.period = period
 

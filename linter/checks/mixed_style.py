@@ -72,6 +72,8 @@ class MixedStyle:
     """Options (textlint's no-mix-dearu-desumasu): ``body``, ``list``, ``heading`` —
     "" (the majority decides), "ですます" or "である" (every other style is reported)."""
 
+    document_wide = True  # the majority is counted over the whole document
+
     def __init__(self, min_count: int = 1, body: str = "", list: str = "", heading: str = ""):  # noqa: A002
         for value in (body, list, heading):
             if value not in STYLE_NAMES:

@@ -22,6 +22,9 @@ ENUMERATOR = re.compile(
 
 
 class UnmatchedPair:
+    document_wide = True  # a bracket may close in a later sentence of its block
+    reads_tokens = False
+
     def check(self, doc, rule):
         for block_sentences in _by_block(doc.sentences):
             stack: list[tuple[str, object, int]] = []

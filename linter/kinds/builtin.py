@@ -25,6 +25,9 @@ class Builtin:
             self.impl = CHECKS[name](**options)
         except TypeError as exc:
             raise PatternError("options", f"bad options for {name}: {exc}") from None
+        # a check that looks across sentences says so (see analysis.analyse)
+        self.document_wide = getattr(self.impl, "document_wide", False)
+        self.reads_tokens = getattr(self.impl, "reads_tokens", True)
 
     def check(self, doc, rule):
         return self.impl.check(doc, rule)

@@ -148,6 +148,29 @@ class DocumentUses:
         """The sentence's text of the use at [start, stop) of the file ``text``."""
         return self.odd.get((start, stop)) or text[start:stop]
 
+    @classmethod
+    def joined(cls, parts: list["DocumentUses"]) -> "DocumentUses":
+        """The uses of consecutive pieces of one document (a huge file is collected
+        window by window) as one: exactly what collecting the whole document gives,
+        entries in the order of their first use and each entry's uses in document
+        order."""
+        if len(parts) == 1:
+            return parts[0]
+        index: dict[tuple, list[array]] = {}
+        odd: dict = {}
+        for part in parts:
+            for i, entry in enumerate(zip(part.keys, part.variants)):
+                lo, hi = 2 * (part.ends[i - 1] if i else 0), 2 * part.ends[i]
+                index.setdefault(entry, []).append(part.spans[lo:hi])
+            odd.update(part.odd)
+        spans = array("i")
+        ends = array("i")
+        for pieces in index.values():
+            for piece in pieces:
+                spans.extend(piece)
+            ends.append(len(spans) >> 1)
+        return cls(tuple(k for k, _ in index), tuple(v for _, v in index), ends, spans, odd)
+
 
 class UseSpan:
     """What a Hit needs of its sentence for a use reported after the use has left
