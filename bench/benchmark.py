@@ -16,8 +16,9 @@ noisy; absolute seconds mean little):
                      textlint-rule-preset-ja-technical-writing textlint-rule-prh
              (the row is skipped when bench/textlint/node_modules/.bin/textlint is missing)
 
-Corpora: the policy corpus (default ../shared/corpus/policy beside the checkout) and a
-corpus of about --big-mb MB built from it by repeating its files under varied names.
+Corpora: the policy corpus (default ../shared/corpus/policy beside the checkout), a
+corpus of about --big-mb MB built from it by repeating its files under varied names, and
+one plain-text file of a single --line-mb MB line (the corpus's prose run together).
 Reported: median wall time over --runs runs, characters per second, peak RSS of the
 process, and the ratios jalint/floor and textlint/jalint.
 """
@@ -91,6 +92,15 @@ def build_big(src: Path, dest: Path, megabytes: float) -> None:
             if size >= target:
                 break
         i += 1
+
+
+def build_one_line(prose: Path, dest: Path, megabytes: float) -> None:
+    """One plain-text file holding a single line of about ``megabytes`` MB: the
+    corpus's prose blocks run together (sentences still end in 。), repeated."""
+    unit = "".join(line.rstrip("\n") for line in prose.open(encoding="utf-8"))
+    data = unit.encode("utf-8")
+    times = max(1, int(megabytes * 1024 * 1024 // len(data)))
+    dest.write_bytes(data * times)
 
 
 def prose_file(corpus: Path, out: Path) -> int:
@@ -172,17 +182,43 @@ def bench_corpus(name: str, corpus: Path, runs: int, work: Path, table: list, wi
     return rows
 
 
+def bench_one_line(corpus: Path, megabytes: float, runs: int, work: Path, table: list) -> dict:
+    """A single line of ``megabytes`` MB: time and peak RSS against the floor."""
+    prose = work / "line-prose.txt"
+    prose_file(corpus, prose)
+    line = work / "one-line.txt"
+    build_one_line(prose, line, megabytes)
+    chars = len(line.read_text(encoding="utf-8"))
+    name = f"one {megabytes:g} MB line"
+    rows: dict = {"_chars": chars}
+    py = sys.executable
+    for label, cmd in (
+        ("floor: Sudachi alone", [py, "-c", FLOOR, str(line)]),
+        ("jalint recommended, cold", [py, "-m", "linter", "--format", "json", str(line)]),
+    ):
+        wall, rss, codes = median_run(cmd, runs, cwd=work)
+        rows[label] = wall
+        rows[label + " RSS"] = rss
+        table.append((name, label, wall, chars / wall if wall else 0, rss, codes))
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--big-mb", type=float, default=10.0)
     ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--line-mb", type=float, default=5.0, help="size of the single-line file")
+    ap.add_argument("--skip-line", action="store_true")
     ap.add_argument("--no-textlint", action="store_true")
     args = ap.parse_args()
     if not args.corpus.is_dir():
         print(f"benchmark: corpus folder {args.corpus} not found", file=sys.stderr)
         return 2
+    # an installed jalint has its modules compiled to bytecode (pip does it at install
+    # time); a checkout run with PYTHONDONTWRITEBYTECODE would recompile them every run
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "linter")], check=False)
     table: list = []
     summaries = {}
     with tempfile.TemporaryDirectory(prefix="jalint-bench-") as tmp:
@@ -192,7 +228,12 @@ def main() -> int:
             big = work / "big"
             build_big(args.corpus, big, args.big_mb)
             summaries["big"] = bench_corpus(f"{args.big_mb:g} MB", big, args.runs, work, table, not args.no_textlint)
+        if not args.skip_line:
+            summaries["line"] = bench_one_line(args.corpus, args.line_mb, max(1, min(args.runs, 3)), work, table)
 
+    from linter.analysis import default_jobs
+
+    print(f"default jobs here: {default_jobs()}\n")
     print("| corpus | what | median wall (s) | chars/s | peak RSS (MB) | exit codes |")
     print("|---|---|---:|---:|---:|---|")
     for corpus, label, wall, cps, rss, codes in table:
@@ -202,6 +243,11 @@ def main() -> int:
     print("| corpus | ratio | value |")
     print("|---|---|---:|")
     for name, rows in summaries.items():
+        if name == "line":
+            print(f"| one {args.line_mb:g} MB line | jalint recommended / floor | "
+                  f"{rows['jalint recommended, cold'] / rows['floor: Sudachi alone']:.2f} |")
+            print(f"| one {args.line_mb:g} MB line | jalint peak RSS (MB) | {rows['jalint recommended, cold RSS'] / 1024:.0f} |")
+            continue
         name = "policy" if name == "policy" else f"{args.big_mb:g} MB"
         floor = rows["floor: Sudachi alone"]
         for label in ("jalint recommended, cold, default jobs", "jalint recommended, cold, --jobs 1",
