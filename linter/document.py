@@ -6,10 +6,12 @@ rules ─► Finding
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -119,12 +121,7 @@ class ProseBuilder:
 PLACEHOLDER = "\uFFFC"  # OBJECT REPLACEMENT CHARACTER
 
 
-@dataclass(slots=True, init=False)
-class Token:
-    """One morpheme.  Built for every morpheme of every document, so its constructor
-    is a plain one (no ``__post_init__``); the tokenizer shares the strings and the
-    ``pos`` tuple between tokens of the same word."""
-
+class _TokenFields(NamedTuple):
     surface: str
     pos: tuple[str, ...]
     normalized: str
@@ -134,16 +131,24 @@ class Token:
     end: int
     pos_str: str  # the six part-of-speech fields joined with commas
 
-    def __init__(self, surface: str, pos: tuple[str, ...], normalized: str, dictionary: str,
-                 reading: str, begin: int, end: int, pos_str: str = "") -> None:
-        self.surface = surface
-        self.pos = pos
-        self.normalized = normalized
-        self.dictionary = dictionary
-        self.reading = reading
-        self.begin = begin
-        self.end = end
-        self.pos_str = pos_str or ",".join(pos)
+
+class Token(_TokenFields):
+    """One morpheme, read-only.  Built for every morpheme of every document, so it
+    is a tuple: the tokenizer makes one with ``new_token`` (no Python-level
+    constructor) and shares the strings and the ``pos`` tuple between tokens of
+    the same word."""
+
+    __slots__ = ()
+
+    def __new__(cls, surface: str, pos: tuple[str, ...], normalized: str, dictionary: str,
+                reading: str, begin: int, end: int, pos_str: str = "") -> "Token":
+        return tuple.__new__(cls, (surface, pos, normalized, dictionary, reading, begin, end,
+                                   pos_str or ",".join(pos)))
+
+
+# new_token((surface, pos, normalized, dictionary, reading, begin, end, pos_str)):
+# Token(...) without a Python call, for the tokenizer's loop.
+new_token = functools.partial(tuple.__new__, Token)
 
 
 @dataclass(slots=True)

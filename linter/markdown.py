@@ -64,6 +64,7 @@ def _tokenize(state, startLine: int, endLine: int) -> None:
 
 
 _MD.block.tokenize = _tokenize
+
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 _DEEP_HINT = re.compile(r"^[ \t>*+\-.)0-9]{32,}[^ \t>*+\-.)0-9\r\n]", re.M)
 _LINK_BUDGET = 8  # link tails may rescan the text at most this many times over
@@ -71,6 +72,7 @@ _LINK_BUDGET = 8  # link tails may rescan the text at most this many times over
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _SPECIAL = re.compile(r"[\\`<&\[\]!*_~\n]|(?<![A-Za-z0-9])(?:https?://|www\.)")
+_DEST_RUN = re.compile(r"[^\s\x00-\x1f()\\]*")  # plain characters of a link destination
 _URL_BODY = re.compile(r"[^\x00-\x20\x7f-\U0010ffff<\[\]`]*")
 _AUTOLINK = re.compile(
     r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*"
@@ -520,18 +522,21 @@ def _tail(s: str, p: int) -> tuple[int | None, int]:
         q += 1
     else:
         depth = 0
-        while q < n and not s[q].isspace() and ord(s[q]) >= 0x20:
+        while True:
+            q = _DEST_RUN.match(s, q).end()  # up to whitespace, a control char, ( ) or \\
+            if q >= n:
+                break
             ch = s[q]
-            if ch == "\\" and q + 1 < n and s[q + 1] in _ASCII_PUNCT:
-                q += 2
-                continue
-            if ch == "(":
+            if ch == "\\":
+                q += 2 if q + 1 < n and s[q + 1] in _ASCII_PUNCT else 1
+            elif ch == "(":
                 depth += 1
-            elif ch == ")":
-                if depth == 0:
-                    break
+                q += 1
+            elif ch == ")" and depth:
                 depth -= 1
-            q += 1
+                q += 1
+            else:  # whitespace, a control char, or the ")" closing the link
+                break
         if depth:
             return None, q
     r = _skip_ws(s, q)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 
-from .document import Sentence, Token
+from .document import Sentence, Token, new_token
 from .errors import JalintError
 
 MAX_BYTES = 49_149
@@ -69,13 +69,16 @@ LEXICON_LIMIT = 200_000
 
 @functools.lru_cache(maxsize=None)
 def _lexicon(user_dictionary: str | None) -> dict:
-    """Per dictionary: (word id, part-of-speech id, surface) -> the token fields that
-    depend on the word alone, built once and shared by every token of that word.
+    """Per dictionary: (word id, surface) -> the token fields that depend on the word
+    alone, built once and shared by every token of that word.
 
     Sharing saves both the calls into Sudachi for normalized/dictionary/reading form
     and the memory of four fresh strings per token.  The surface is part of the key
     because one word id covers spellings such as ＡＢＣ/ABC and all out-of-vocabulary
-    words of one part of speech."""
+    words of one part of speech.  The part of speech need not be: a word id stands
+    for one dictionary entry, and Sudachi makes an out-of-vocabulary word's id from
+    its part of speech (0xF0000000 | pos id; tests/test_tokens_and_sentences.py
+    checks it), which saves a call into Sudachi per morpheme."""
     return {}
 
 
@@ -91,8 +94,8 @@ def _new_lexeme(m, key: tuple, user: str | None) -> tuple:
     lexicon = _lexicon(user)
     if len(lexicon) >= LEXICON_LIMIT:
         lexicon.clear()
-    pos, pos_str = _pos(key[1], user)
-    lexeme = (key[2], pos, m.normalized_form(), m.dictionary_form(), m.reading_form(), pos_str)
+    pos, pos_str = _pos(m.part_of_speech_id(), user)
+    lexeme = (key[1], pos, m.normalized_form(), m.dictionary_form(), m.reading_form(), pos_str)
     lexicon[key] = lexeme
     return lexeme
 
@@ -142,17 +145,21 @@ def _pieces(text: str, limit: int = CHUNK_BYTES) -> list[tuple[int, int]]:
 
 
 def _make_tokens(morphemes, text: str, base: int) -> list[Token]:
-    """Tokens of the morphemes Sudachi found in ``text``, offsets shifted by ``base``."""
+    """Tokens of the morphemes Sudachi found in ``text``, offsets shifted by ``base``.
+
+    Sudachi's morphemes cover the text end to end, so a morpheme begins where the
+    one before it ends: one call into Sudachi per morpheme saved."""
     out = []
     append = out.append
     user = _user_dictionary
-    lexicon = _lexicon(user)
+    get = _lexicon(user).get
+    e = 0
     for m in morphemes:
-        b = m.begin()
+        b = e
         e = m.end()
-        key = (m.word_id(), m.part_of_speech_id(), text[b:e])
-        lex = lexicon.get(key) or _new_lexeme(m, key, user)
-        append(Token(lex[0], lex[1], lex[2], lex[3], lex[4], b + base, e + base, lex[5]))
+        key = (m.word_id(), text[b:e])
+        surface, pos, normalized, dictionary, reading, pos_str = get(key) or _new_lexeme(m, key, user)
+        append(new_token((surface, pos, normalized, dictionary, reading, b + base, e + base, pos_str)))
     return out
 
 
@@ -171,45 +178,81 @@ def tokenize_text(text: str, mode: str = "C") -> list[Token]:
 def _tokenize_batch(tok, batch: list[Sentence]) -> None:
     """Tokenize ``batch`` in one call into Sudachi (the sentences joined by
     separators) and hand each sentence its tokens, with offsets relative to it;
-    separators are dropped and a morpheme running over one is clipped."""
+    separators are dropped and a morpheme running over one is clipped.
+
+    The loop runs once per morpheme of the corpus, so it is kept lean: a morpheme
+    begins where the one before it ends (Sudachi covers the text end to end), the
+    shared word fields come from the lexicon, and a morpheme that does not lie
+    inside the current sentence leaves the fast path for ``_BatchCursor``."""
     joined = SEPARATOR.join(s.text for s in batch)
     with _lock:
         ms = tok.tokenize(joined)
     user = _user_dictionary
-    lexicon = _lexicon(user)
-    it = iter(batch)
-    s = next(it)
-    start, end = 0, len(s.text)
-    mine: list[Token] = []
-    append = mine.append
+    get = _lexicon(user).get
+    cursor = _BatchCursor(batch)
+    start, end, append = cursor.start, cursor.end, cursor.append
+    e = 0
     for m in ms:
-        b = m.begin()
+        b = e
         e = m.end()
-        while b >= end and s is not None:
-            if b == end and e == end:  # an empty morpheme at the end
-                break
-            s.tokens = mine
-            s = next(it, None)
-            if s is None:
-                break
-            start = end + 1
-            end = start + len(s.text)
-            mine = []
-            append = mine.append
-        if s is None:
+        if b >= start and e <= end:
+            key = (m.word_id(), joined[b:e])
+            surface, pos, normalized, dictionary, reading, pos_str = get(key) or _new_lexeme(m, key, user)
+            append(new_token((surface, pos, normalized, dictionary, reading, b - start, e - start, pos_str)))
+            continue
+        if not cursor.place(m, b, e, joined):
             break
+        start, end, append = cursor.start, cursor.end, cursor.append
+    cursor.finish()
+
+
+class _BatchCursor:
+    """The sentence of a batch that morphemes currently go to, for the morphemes
+    off ``_tokenize_batch``'s fast path: one at a separator, past the end of the
+    current sentence, or running over a separator."""
+
+    __slots__ = ("sentences", "sentence", "start", "end", "tokens", "append", "user")
+
+    def __init__(self, batch: list[Sentence]) -> None:
+        self.sentences = iter(batch)
+        self.user = _user_dictionary
+        self._open(next(self.sentences), 0)
+
+    def _open(self, sentence: Sentence | None, start: int) -> None:
+        self.sentence = sentence
+        self.start = start
+        self.end = start + len(sentence.text) if sentence is not None else start
+        self.tokens = []
+        self.append = self.tokens.append
+
+    def place(self, m, b: int, e: int, joined: str) -> bool:
+        """Add the morpheme ``m`` at [b, e) of ``joined``, moving on to the sentence
+        it begins in; False when it lies past the last sentence."""
+        while b >= self.end:
+            if b == self.end and e == self.end:  # an empty morpheme at the end
+                break
+            self.sentence.tokens = self.tokens
+            self._open(next(self.sentences, None), self.end + 1)
+            if self.sentence is None:
+                return False
+        start, end = self.start, self.end
         if b < start:  # the separator itself
-            continue
+            return True
         if e > end:  # a morpheme running over the separator: clip it
-            append(_clipped_token(m, s.text[b - start:], b - start, end - start, user))
-            continue
-        key = (m.word_id(), m.part_of_speech_id(), joined[b:e])
-        lex = lexicon.get(key) or _new_lexeme(m, key, user)
-        append(Token(lex[0], lex[1], lex[2], lex[3], lex[4], b - start, e - start, lex[5]))
-    if s is not None:
-        s.tokens = mine
-        for rest in it:
-            rest.tokens = []
+            self.append(_clipped_token(m, self.sentence.text[b - start:], b - start, end - start, self.user))
+            return True
+        key = (m.word_id(), joined[b:e])
+        surface, pos, normalized, dictionary, reading, pos_str = (
+            _lexicon(self.user).get(key) or _new_lexeme(m, key, self.user))
+        self.append(new_token((surface, pos, normalized, dictionary, reading, b - start, e - start, pos_str)))
+        return True
+
+    def finish(self) -> None:
+        """Hand the current sentence its tokens; sentences never reached get none."""
+        if self.sentence is not None:
+            self.sentence.tokens = self.tokens
+            for rest in self.sentences:
+                rest.tokens = []
 
 
 def batches(sentences: list[Sentence]):

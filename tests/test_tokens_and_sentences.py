@@ -76,3 +76,16 @@ def test_mentions_are_recognised():
     assert is_mention(t, 1, 4)
     t = "寄付文化の「情勢」を図る。"  # quoted for emphasis, still a use
     assert not is_mention(t, 6, 8)
+
+
+def test_oov_word_id_decides_part_of_speech():
+    """The tokenizer's lexicon is keyed by (word id, surface) without the part of
+    speech: it relies on Sudachi giving out-of-vocabulary words an id made from
+    their part of speech.  Fails if a SudachiPy upgrade changes that."""
+    from linter.tokenizer import sudachi_tokenizer
+
+    seen = {}
+    for m in sudachi_tokenizer("C").tokenize("Xyzzyqwv💬１２３ ⚠️ｱｲｳｴｵｶｷｸｹｺ"):
+        if m.is_oov():
+            assert seen.setdefault(m.word_id(), m.part_of_speech_id()) == m.part_of_speech_id()
+    assert len(set(seen.values())) > 1
