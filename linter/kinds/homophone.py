@@ -36,12 +36,16 @@ from ..yamlio import LineDict, load_yaml_file
 KEYS = {"dictionaries", "window"}
 TILDE = ("〜", "～")
 LEMMA_POS = ("動詞", "形容詞")
+_DICTIONARY_FORM = operator.attrgetter("dictionary")
 
 
 _MAX_LITERALS = 2000
-# a run of literal characters, or one character of regular-expression syntax
-_CUE_PIECE = re.compile(r"[^\\.^$*+?{}\[\]|()]+|.", re.DOTALL)
+_LITERAL = r"[^\\.^$*+?{}\[\]|()]"
+# a group of literal alternatives (most cues are made of these), a run of literal
+# characters, or one character of regular-expression syntax
+_CUE_PIECE = re.compile(rf"\({_LITERAL}*(?:\|{_LITERAL}*)*\)|{_LITERAL}+|.", re.DOTALL)
 _SYNTAX = "\\.^$*+?{}[]|()"
+_SYNTAX_CHAR = re.compile(r"[\\.^$*+?{}\[\]|()]")
 
 
 def literal_strings(pattern: str) -> frozenset[str] | None:
@@ -49,6 +53,8 @@ def literal_strings(pattern: str) -> frozenset[str] | None:
     groups and ``?`` (most cues are); None otherwise, or when the strings would
     be too many.  Matching a cue against a set of strings needs no regular
     expression: compiling thousands of them dominated a run."""
+    if _SYNTAX_CHAR.search(pattern) is None:
+        return frozenset((pattern,))
     pieces = _CUE_PIECE.findall(pattern)
     groups = []  # per open group: (its alternatives so far, the sequence before it)
     alternatives, sequence = set(), {""}
@@ -72,6 +78,8 @@ def literal_strings(pattern: str) -> frozenset[str] | None:
                 return None
             atom = alternatives | sequence
             alternatives, sequence = groups.pop()
+        elif piece[0] == "(":  # a group without groups inside: (a|b|c)
+            atom = set(piece[1:-1].split("|"))
         elif piece[0] in _SYNTAX:
             return None
         elif optional and len(piece) > 1:  # ? applies to the last character only
@@ -448,39 +456,61 @@ class Homophone:
         return [("confusion sets", len(d.sets)), ("words", sum(len(s.members) for s in d.sets)),
                 ("cues", sum(len(m.cues) for s in d.sets for m in s.members))]
 
-    def _occurrences(self, s):
-        d = self.dictionary
-        text = s.text
-        if d.regex is not None:
-            begins, ends = s.token_bounds()
-            for m in d.regex.finditer(text):
-                b, e = m.start(), m.end()
-                if b not in begins or e not in ends:
+    def _occurrences(self, s, d: Dictionary, first_match, lemma_met: bool):
+        """(set, member, begin, end) of each member in sentence ``s``: the words found
+        as text (``first_match`` is the first match of the dictionary's regex, or
+        None), then those found by dictionary form (when ``lemma_met``)."""
+        if first_match is not None:
+            tokens = s.tokens
+            n = len(tokens)
+            token_index = s.token_index
+            by_surface = d.by_surface
+            for m in d.regex.finditer(s.text, first_match.start()):
+                b, e = m.span()
+                # a token begins at b and one ends at e (tokens are in order and do
+                # not overlap, so the ends are sorted; an empty token may sit at b)
+                i = token_index(b)
+                if not ((i < n and tokens[i].begin == b) or (i and tokens[i - 1].begin == b)):
                     continue
-                for cs, member in d.by_surface[m.group(0)]:
-                    if not self._reading_ok(s, b, e, member):
+                j = token_index(e - 1)  # the first token ending at e or later
+                if j == n or tokens[j].end != e:
+                    continue
+                for cs, member in by_surface[m.group(0)]:
+                    if member.reading is not None and not self._reading_ok(s, b, e, member, i):
                         continue
                     yield cs, member, b, e
-        if d.by_lemma:
+        if lemma_met:
+            by_lemma = d.by_lemma
             for t in s.tokens:
-                entries = d.by_lemma.get(t.dictionary)
+                entries = by_lemma.get(t.dictionary)
                 if entries:
                     for cs, member in entries:
                         yield cs, member, t.begin, t.end
 
     @staticmethod
-    def _reading_ok(s, b, e, member) -> bool:
-        """The word in the text is read as the member is (生 as セイ, not ナマ)."""
-        if member.reading is None:
-            return True
+    def _reading_ok(s, b, e, member, i: int) -> bool:
+        """The word in the text is read as the member is (生 as セイ, not ナマ).
+        ``i`` is the first token ending after ``b``."""
+        tokens = s.tokens
+        t = tokens[i] if i < len(tokens) else None
+        if t is not None and t.begin == b and t.end == e and (i + 1 == len(tokens) or tokens[i + 1].begin >= e):
+            return t.reading == member.reading  # the only token under the word (the usual case)
         toks = [t for t in s.tokens_in(b, e) if t.begin >= b and t.end <= e]
         return len(toks) != 1 or toks[0].reading == member.reading
 
     def check(self, doc, rule):
+        d = self.dictionary
+        regex = d.regex
+        lemmas = d.by_lemma.keys()
         w = self.window
         for s in doc.sentences:
+            # most sentences hold no member: one search and one set test tell
+            first_match = regex.search(s.text) if regex is not None else None
+            lemma_met = bool(lemmas) and not lemmas.isdisjoint(map(_DICTIONARY_FORM, s.tokens))
+            if first_match is None and not lemma_met:
+                continue
             text = s.text
-            for cs, member, b, e in self._occurrences(s):
+            for cs, member, b, e in self._occurrences(s, d, first_match, lemma_met):
                 before, after = text[max(0, b - w):b], text[e:e + w]
                 if member.cues and member.best_cue(before, after) is not None:
                     continue
