@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 
 from .document import Document, Finding, LineIndex, Sentence
-from .engine import Options, _hits_to_findings, document_findings, extract_document
+from .engine import Options, hits_to_findings, document_findings, extract_document
 from .source import Source
 from .tokenizer import batches, tokenize_sentences
 
@@ -79,14 +79,14 @@ def _analyse_windows(doc: Document, windows: list[list[Sentence]], rules: list, 
         tokenize_sentences(window, mode)
         view = Document(doc.path, doc.text, doc.blocks, window, doc.lines)
         for r in local:
-            _hits_to_findings(view, r, r.checker.check(view, r), seen, found[r.id])
+            hits_to_findings(view, r, r.checker.check(view, r), seen, found[r.id])
         for r in counted:
             parts[r.id].append(r.checker.collect(view))
         _drop_tokens(window)
     retokenized = Document(doc.path, doc.text, doc.blocks, _Retokenized(windows, mode), doc.lines)
     for r in wide:
         view = retokenized if getattr(r.checker, "reads_tokens", True) else doc
-        _hits_to_findings(doc, r, r.checker.check(view, r), seen, found[r.id])
+        hits_to_findings(doc, r, r.checker.check(view, r), seen, found[r.id])
     findings = [f for rule_id in dict.fromkeys(r.id for r in checked) for f in found[rule_id]]
     return findings, {r.id: DocumentUses.joined(parts[r.id]) for r in counted}
 
@@ -109,11 +109,8 @@ def _windows(sentences: list[Sentence], size: int) -> list[list[Sentence]]:
 
 
 def _drop_tokens(sentences: list[Sentence]) -> None:
-    """Free the tokens of ``sentences`` and what is derived from them."""
     for s in sentences:
-        s.tokens = []
-        s._bounds = None
-        s._begins = None
+        s.drop_tokens()
 
 
 class _Retokenized:

@@ -210,6 +210,7 @@ class RunCache:
         self.environment = environment_key(cfg, rule_files)
         name = hashlib.sha256(repr((os.getcwd(), request)).encode()).hexdigest()[:16]
         self.entry = self.base / RUNS / f"{self.environment[:16]}-{name}.pickle"
+        self.digests, self.counted = digests, counted  # a run that misses reuses them
         self.key = self._key(request, linted, counted, digests)
 
     def _key(self, request, linted, counted, digests) -> str | None:

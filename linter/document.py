@@ -165,6 +165,13 @@ class Sentence:
     def kind(self) -> str:
         return self.block.kind
 
+    def drop_tokens(self) -> None:
+        """Free the tokens and what is derived from them (a huge document is
+        analysed a window at a time)."""
+        self.tokens = []
+        self._bounds = None
+        self._begins = None
+
     def token_index(self, begin: int) -> int:
         """Index of the first token that ends after ``begin`` (binary search)."""
         if self._begins is None:

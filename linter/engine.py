@@ -67,7 +67,7 @@ def to_finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
     )
 
 
-def _hits_to_findings(doc: Document, rule: Rule, hits, seen: set, out: list) -> None:
+def hits_to_findings(doc: Document, rule: Rule, hits, seen: set, out: list) -> None:
     for hit in hits:
         if rule.kind != "consistency" and is_mention(hit.sentence.text, hit.begin, hit.end):
             continue
@@ -95,7 +95,7 @@ def document_findings(doc: Document, rules: list[Rule], skip_consistency: bool =
     for rule in rules:
         if rule.kind == "consistency" and skip_consistency:
             continue
-        _hits_to_findings(doc, rule, rule.checker.check(doc, rule), seen, findings)
+        hits_to_findings(doc, rule, rule.checker.check(doc, rule), seen, findings)
     return findings
 
 
@@ -106,7 +106,7 @@ def consistency_findings(doc, rules: list[Rule], project: "Project") -> list[Fin
     seen: set[tuple] = set()
     for rule in rules:
         if rule.kind == "consistency":
-            _hits_to_findings(doc, rule, project.hits(rule, doc), seen, findings)
+            hits_to_findings(doc, rule, project.hits(rule, doc), seen, findings)
     return findings
 
 

@@ -17,7 +17,7 @@ from typing import Callable
 from . import config as config_mod
 from . import tokenizer
 from .document import Document, Finding, Hit
-from .engine import (Options, Project, _hits_to_findings, build_document, consistency_findings,
+from .engine import (Options, Project, hits_to_findings, build_document, consistency_findings,
                      finish, merge_findings)
 from .errors import JalintError
 from .fix import fix_text
@@ -148,7 +148,7 @@ def check_document_cached(doc: Document, rules: list[Rule], project: Project, ca
             hits = _local_hits(doc, rule, known, fresh)
         else:
             hits = rule.checker.check(doc, rule)
-        _hits_to_findings(doc, rule, hits, seen, findings)
+        hits_to_findings(doc, rule, hits, seen, findings)
     cache.hits = fresh
     findings += consistency_findings(doc, rules, project)
     return merge_findings(findings, rules)

@@ -167,9 +167,7 @@ def _run_cache(req: Request, cfg: config_mod.Config, files: list[str]) -> RunCac
     request = (req.preset, tuple(req.paths), tuple(req.rule_files), req.min_severity, req.report_unused_disables)
     digests = Digests()
     counted = _project_files(cfg, files)
-    cache = RunCache(cfg, request, req.rule_files, files, counted, digests)
-    cache.digests, cache.counted = digests, counted  # the normal path reuses them
-    return cache
+    return RunCache(cfg, request, req.rule_files, files, counted, digests)
 
 
 def _entry(outcome: Outcome, rules: list, walked: tuple[int, int]) -> RunEntry:
