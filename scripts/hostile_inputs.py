@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -37,19 +37,47 @@ def case(name, expect, slow=False, limit=120):
 
 
 def jalint(*args, cwd, input=None, limit=120):
-    """Run the CLI; (exit code or 'TIMEOUT', stdout, stderr, seconds, max RSS MB)."""
+    """Run the CLI; (exit code or 'TIMEOUT', stdout, stderr, seconds, max RSS MB).
+
+    The peak RSS is the child's own (os.wait4), not the largest of every child so
+    far, which is what RUSAGE_CHILDREN would give."""
     t0 = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "linter", *map(str, args)], cwd=cwd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(input, timeout=limit)
-        code = proc.returncode
-    except subprocess.TimeoutExpired:
+    killed = threading.Event()
+
+    def kill():
+        killed.set()
         os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        code = "TIMEOUT"
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), time.monotonic() - t0, rss
+
+    timer = threading.Timer(limit, kill)
+    timer.start()
+    chunks: dict = {}
+
+    def read(name, stream):
+        chunks[name] = stream.read()
+
+    def feed():
+        try:
+            if input:
+                proc.stdin.write(input)
+            proc.stdin.close()
+        except OSError:
+            pass
+
+    threads = [threading.Thread(target=read, args=("out", proc.stdout)),
+               threading.Thread(target=read, args=("err", proc.stderr)), threading.Thread(target=feed)]
+    for t in threads:
+        t.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    timer.cancel()
+    for t in threads:
+        t.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    code = "TIMEOUT" if killed.is_set() else proc.returncode
+    out, err = chunks.get("out", b""), chunks.get("err", b"")
+    return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), time.monotonic() - t0, \
+        usage.ru_maxrss / 1024
 
 
 def first(err: str, out: str = "") -> str:
