@@ -297,6 +297,11 @@ def _same_as(step: TokenStep, ref: Token, t: Token) -> bool:
     return ref.surface == t.surface and ref.pos == t.pos
 
 
+def _holds(step: TokenStep, t: Token, caps: dict) -> bool:
+    """Whether token ``t`` satisfies ``step`` given the tokens captured so far."""
+    return step.test(t) and not (step.same and not _same_as(step, caps[step.same], t))
+
+
 def _match_fixed(steps: list[TokenStep], tokens: list[Token], i: int):
     """(end, captures) of a match of a pattern without gaps at ``i``, or None."""
     if i < 0 or i + len(steps) > len(tokens):
@@ -304,9 +309,7 @@ def _match_fixed(steps: list[TokenStep], tokens: list[Token], i: int):
     caps: dict = {}
     for step in steps:
         t = tokens[i]
-        if not step.test(t):
-            return None
-        if step.same and not _same_as(step, caps[step.same], t):
+        if not _holds(step, t, caps):
             return None
         if step.capture:
             caps[step.capture] = t
@@ -334,9 +337,7 @@ def _match_at(steps, k, tokens, i, caps):
     if i >= len(tokens):
         return None
     t = tokens[i]
-    if not step.test(t):
-        return None
-    if step.same and not _same_as(step, caps[step.same], t):
+    if not _holds(step, t, caps):
         return None
     if step.capture:
         caps = {**caps, step.capture: t}
