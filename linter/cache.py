@@ -9,7 +9,10 @@ configuration and the files it names, the request's options):
   checked again; consistency is still decided over every file;
 * the whole run's findings (``RunCache``), so that a re-run on unchanged files
   neither builds the rules nor loads the dictionaries: it hashes the files, reads
-  one entry and reports.
+  one entry and reports;
+* beside a run's entry, what the command printed and its exit code, by the words
+  of the command (``RunCache.output``), so that the very same command run again
+  prints it without even importing the command line (``replay``).
 
 The run-level key is computed without assembling the rules (``environment_key``),
 so it must cover everything assembling depends on: it hashes files, not rules.
@@ -225,6 +228,25 @@ class RunCache:
                 h.update(path.encode("utf-8", "surrogatepass") + b"\0" + digest.encode() + b"\0")
         return h.hexdigest()
 
+    def _output_file(self, presentation: str) -> Path:
+        name = hashlib.sha256(presentation.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return self.entry.with_name(f"{self.entry.stem}.{name}.out")
+
+    def output(self, presentation: str) -> RunOutput | None:
+        """What the command ``presentation`` printed on these very files, if kept."""
+        if self.key is None:
+            return None
+        stored = _read(self._output_file(presentation))
+        if (not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != self.key
+                or stored[1] != presentation or not isinstance(stored[2], RunOutput)):
+            return None
+        return stored[2]
+
+    def keep_output(self, presentation: str, output: RunOutput) -> None:
+        if self.key is None or not self.entry.exists():
+            return  # an output is kept only beside its run's entry, and pruned with it
+        _write_atomic(self.base, self._output_file(presentation), (self.key, presentation, output))
+
     def get(self) -> RunEntry | None:
         if self.key is None:
             return None
@@ -255,6 +277,9 @@ class RunCache:
                     f.unlink(missing_ok=True)
             for _, f in sorted(kept, reverse=True)[KEPT_RUNS - 1:]:
                 f.unlink(missing_ok=True)
+            for f in self.entry.parent.glob("*.out"):  # the outputs of dropped entries
+                if not f.with_name(f.name.split(".", 1)[0] + ".pickle").exists():
+                    f.unlink(missing_ok=True)
         except OSError:
             pass
 
@@ -267,6 +292,13 @@ class RunEntry:
     def __init__(self, findings, files, paths, texts, notices, errors, rules):
         self.findings, self.files, self.paths = findings, files, paths
         self.texts, self.notices, self.errors, self.rules = texts, notices, errors, rules
+
+
+class RunOutput:
+    """What a command printed (standard output and standard error) and its exit code."""
+
+    def __init__(self, stdout: str, stderr: str, code: int):
+        self.stdout, self.stderr, self.code = stdout, stderr, code
 
 
 class LazyLines(Mapping):

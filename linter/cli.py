@@ -31,6 +31,8 @@ class LintByDefault(click.Group):
 
         # a run allocates many small, long-lived objects (tokens); collect rarely
         gc.set_threshold(100_000, 50, 100)
+        # the command's words, by which a re-run finds the output kept for it (``replay``)
+        extra.setdefault("obj", {})["argv"] = list(sys.argv[1:] if args is None else args)
         try:
             rv = super().main(args=args, prog_name=prog_name or "jalint", standalone_mode=False, **extra)
         except click.UsageError as exc:
@@ -151,9 +153,11 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
         click.echo(f"jalint: {verb} {total} fix{'es' if total != 1 else ''}" + (f" ({detail})" if detail else ""), err=True)
     if outcome.baseline_written is not None:
         click.echo(f"jalint: wrote {outcome.baseline_written} findings to {write_baseline}", err=True)
+    report = ""
     if not (fix and dry_run):
-        report_stream.write(REPORTERS[fmt](outcome.result, outcome.lines, color=color and report_stream is sys.stdout,
-                                           rules=outcome.rules, paths=outcome.result.paths))
+        report = REPORTERS[fmt](outcome.result, outcome.lines, color=color and report_stream is sys.stdout,
+                                rules=outcome.rules, paths=outcome.result.paths)
+    report_stream.write(report)
     if summary_file:
         from .report import summary
 
@@ -162,17 +166,25 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
                 fh.write(summary.render(outcome.result, not_annotated=_not_annotated(outcome.result, fmt)))
         except OSError as exc:
             raise JalintError(f"{summary_file}: cannot write the summary ({exc.strerror})") from None
-    for notice in outcome.notices:
-        click.echo(f"jalint: {notice}", err=True)
-    for error in outcome.errors:
-        click.echo(f"jalint: {error}", err=True)
-    sys.stdout.flush()
+    said = [f"jalint: {line}" for line in outcome.notices + outcome.errors]  # for standard error
     if outcome.errors:
-        sys.exit(2)
-    too_many = max_warnings is not None and outcome.result.count("warning") > max_warnings
-    if too_many:
-        click.echo(f"jalint: {outcome.result.count('warning')} warnings, more than --max-warnings {max_warnings}", err=True)
-    sys.exit(1 if outcome.result.count("error") or too_many else 0)
+        code = 2
+    else:
+        too_many = max_warnings is not None and outcome.result.count("warning") > max_warnings
+        if too_many:
+            said.append(f"jalint: {outcome.result.count('warning')} warnings, more than --max-warnings {max_warnings}")
+        code = 1 if outcome.result.count("error") or too_many else 0
+    for line in said:
+        click.echo(line, err=True)
+    sys.stdout.flush()
+    if outcome.replay is not None and report_stream is sys.stdout and code != 2 and not summary_file:
+        from .cache import RunOutput
+        from .replay import presentation
+
+        argv = (click.get_current_context().find_root().obj or {}).get("argv")
+        if argv is not None:
+            outcome.replay.keep_output(presentation(argv), RunOutput(report, "".join(f"{line}\n" for line in said), code))
+    sys.exit(code)
 
 
 def _write_in(text: str, encoding: str) -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .document import SEVERITIES
+from .severities import SEVERITIES
 from .errors import JalintError
 from .yamlio import LineDict, load_yaml
 

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-SEVERITIES = ("error", "warning", "info")
-SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+from .severities import SEVERITIES, SEVERITY_RANK  # noqa: F401 - the document model's public names
 
 
 @dataclass(slots=True)

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from . import tokenizer
 from . import source as source_mod
 from . import config as config_mod
-from .cache import Digests, LazyLines, ResultCache, RunCache, RunEntry
+from .cache import LazyLines, ResultCache, RunCache, RunEntry
 from .document import LineIndex, Result
 from .errors import JalintError
 from .encoding import SkippedFile, normalize as normalize_encoding
-from .source import Source, read_file, read_stdin, walk_files
+from .request import Request, linted_files, project_files, replayable, run_cache_for, run_cacheable
+from .source import Source, read_file, read_stdin
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -28,25 +29,6 @@ if TYPE_CHECKING:
 # them: a re-run answered by the run cache needs none of them.
 
 MAX_ROUNDS = 4
-
-
-@dataclass
-class Request:
-    paths: list[str]
-    stdin_filename: str | None = None
-    config: str | None = None
-    preset: str | None = None
-    rule_files: list[str] = field(default_factory=list)
-    min_severity: str = "info"
-    report_unused_disables: bool = False
-    fix: bool = False
-    dry_run: bool = False  # with fix: compute a diff, write nothing
-    baseline: str | None = None  # report only findings not in this baseline
-    write_baseline: str | None = None
-    diff_base: str | None = None  # report only findings on lines changed since this git ref
-    jobs: int | None = None  # processes for analysing files (None or 1: this one; 0: one per core)
-    cache: bool = False
-    encoding: str | None = None  # read every file in this encoding (None: detect)
 
 
 @dataclass
@@ -62,42 +44,7 @@ class Outcome:
     errors: list[str] = field(default_factory=list)  # files that could not be linted (exit code 2)
     notices: list[str] = field(default_factory=list)  # files skipped on purpose (binary …), and fallbacks
     stdout_encoding: str = "utf-8"  # --fix on standard input: the input's own encoding
-
-
-def _linted_files(req: Request, cfg: config_mod.Config, outcome: Outcome | None = None) -> list[str]:
-    """The files to lint, each once (a file reached through a link is linted under
-    the first name met).  A path that does not exist or a folder that cannot be
-    listed is an error of the outcome (the other files are still linted)."""
-    given = list(req.paths) or ["."]
-    if given.count("-") > 1:
-        raise JalintError("standard input ('-') can be given only once")
-    errors = outcome.errors if outcome is not None else None
-    notices = outcome.notices if outcome is not None else None
-    found = walk_files(given, errors, notices)
-    seen, out = set(), []
-    for f, key, walked in found:
-        if walked and not cfg.selects(f):
-            continue
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
-def _project_files(cfg: config_mod.Config, linted: list[str]) -> list[str]:
-    """Other files of a configured project, read only to count variants (problems
-    with them are reported when they are linted themselves)."""
-    if cfg.path is None or cfg.root is None:
-        return []
-    mine = set()
-    for f in linted:
-        if f != "-":
-            try:
-                st = os.stat(f)
-                mine.add((st.st_dev, st.st_ino))
-            except OSError:
-                pass
-    return [f for f, key, _ in walk_files([str(cfg.root)], [], []) if cfg.selects(f) and key not in mine]
+    replay: RunCache | None = None  # where the command's output may be kept for a re-run (``linter.replay``)
 
 
 def execute(req: Request) -> Outcome:
@@ -109,16 +56,18 @@ def execute(req: Request) -> Outcome:
     tokenizer.use_user_dictionary(cfg.user_dictionary)
     outcome = Outcome(Result(), {}, config=cfg)
     run_cache = None
-    if _run_cacheable(req):
-        files = _linted_files(req, cfg, outcome)
-        run_cache = _run_cache(req, cfg, files)
+    if run_cacheable(req):
+        files = linted_files(req, cfg, outcome.errors, outcome.notices)
+        run_cache = run_cache_for(req, cfg, files)
+        if replayable(req) and not outcome.notices and not outcome.errors:
+            outcome.replay = run_cache
         entry = run_cache.get()
         if entry is not None:
             return _replay(req, entry, outcome)
         rules = _assemble(req, cfg)
     else:
         rules = _assemble(req, cfg)
-        files = _linted_files(req, cfg, outcome)
+        files = linted_files(req, cfg, outcome.errors, outcome.notices)
     walked = (len(outcome.notices), len(outcome.errors))
     outcome.rules = rules
     options = _options(req, cfg)
@@ -154,22 +103,6 @@ def _options(req: Request, cfg: config_mod.Config):
 
 
 # -- the run cache ------------------------------------------------------------------
-def _run_cacheable(req: Request) -> bool:
-    """Runs whose whole result can be kept: linting files (not standard input, not
-    fixing).  Baselines and changed-lines mode filter a kept result."""
-    return req.cache and not req.fix and "-" not in req.paths
-
-
-def _run_cache(req: Request, cfg: config_mod.Config, files: list[str]) -> RunCache:
-    """The run's entry, keyed by the request, the linted files and the project's
-    other files (which consistency may count: always keyed, so that no rule needs
-    to be built to know)."""
-    request = (req.preset, tuple(req.paths), tuple(req.rule_files), req.min_severity, req.report_unused_disables)
-    digests = Digests()
-    counted = _project_files(cfg, files)
-    return RunCache(cfg, request, req.rule_files, files, counted, digests)
-
-
 def _entry(outcome: Outcome, rules: list, walked: tuple[int, int]) -> RunEntry:
     """What a re-run on the same files reports: the findings before filtering, the
     notices and errors that reading the files gave (not those of walking the paths,
@@ -219,7 +152,7 @@ def _execute_lint(req, cfg, rules, options, files, outcome, run_cache=None) -> d
     for a in analyses:
         project.add_collected(a, a.uses)
     if project.rules:
-        extra = run_cache.counted if run_cache is not None else _project_files(cfg, files)
+        extra = run_cache.counted if run_cache is not None else project_files(cfg, files)
         for a in _analyses(extra, rules, options, jobs, cache, lint=False, outcome=None):
             project.add_collected(a, a.uses)
     if cache is not None:
@@ -303,7 +236,7 @@ def _execute_fix(req, cfg, rules, options, files, outcome) -> dict:
         docs[src.path] = build_document(src, options.split_mode)
         project.add(docs[src.path])
     if project.rules:
-        for f in _project_files(cfg, files):
+        for f in project_files(cfg, files):
             try:
                 other = read_file(f)
             except JalintError:

@@ -1,0 +1,86 @@
+"""What a run is asked to do (``Request``), which files it reads, and whether its
+result, or even its printed output, may be kept for a re-run.  Light on imports: a
+re-run answered from the cache (``replay``) needs this and nothing heavier."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from . import config as config_mod
+from .cache import Digests, RunCache
+from .errors import JalintError
+from .source import walk_files
+
+
+@dataclass
+class Request:
+    paths: list[str]
+    stdin_filename: str | None = None
+    config: str | None = None
+    preset: str | None = None
+    rule_files: list[str] = field(default_factory=list)
+    min_severity: str = "info"
+    report_unused_disables: bool = False
+    fix: bool = False
+    dry_run: bool = False  # with fix: compute a diff, write nothing
+    baseline: str | None = None  # report only findings not in this baseline
+    write_baseline: str | None = None
+    diff_base: str | None = None  # report only findings on lines changed since this git ref
+    jobs: int | None = None  # processes for analysing files (None or 1: this one; 0: one per core)
+    cache: bool = False
+    encoding: str | None = None  # read every file in this encoding (None: detect)
+
+
+def linted_files(req: Request, cfg: config_mod.Config, errors: list | None = None,
+                 notices: list | None = None) -> list[str]:
+    """The files to lint, each once (a file reached through a link is linted under
+    the first name met).  A path that does not exist or a folder that cannot be
+    listed is one of ``errors`` (the other files are still linted)."""
+    given = list(req.paths) or ["."]
+    if given.count("-") > 1:
+        raise JalintError("standard input ('-') can be given only once")
+    found = walk_files(given, errors, notices)
+    seen, out = set(), []
+    for f, key, walked in found:
+        if walked and not cfg.selects(f):
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def project_files(cfg: config_mod.Config, linted: list[str]) -> list[str]:
+    """Other files of a configured project, read only to count variants (problems
+    with them are reported when they are linted themselves)."""
+    if cfg.path is None or cfg.root is None:
+        return []
+    mine = set()
+    for f in linted:
+        if f != "-":
+            try:
+                st = os.stat(f)
+                mine.add((st.st_dev, st.st_ino))
+            except OSError:
+                pass
+    return [f for f, key, _ in walk_files([str(cfg.root)], [], []) if cfg.selects(f) and key not in mine]
+
+
+def run_cacheable(req: Request) -> bool:
+    """Runs whose whole result can be kept: linting files (not standard input, not
+    fixing).  Baselines and changed-lines mode filter a kept result."""
+    return req.cache and not req.fix and "-" not in req.paths
+
+
+def replayable(req: Request) -> bool:
+    """Runs whose printed output can be kept and printed again: cacheable runs that
+    neither read a baseline or git nor write anything but their report."""
+    return run_cacheable(req) and not (req.baseline or req.write_baseline or req.diff_base or req.encoding)
+
+
+def run_cache_for(req: Request, cfg: config_mod.Config, files: list[str]) -> RunCache:
+    """The run's entry, keyed by the request, the linted files and the project's
+    other files (which consistency may count: always keyed, so that no rule needs
+    to be built to know)."""
+    request = (req.preset, tuple(req.paths), tuple(req.rule_files), req.min_severity, req.report_unused_disables)
+    return RunCache(cfg, request, req.rule_files, files, project_files(cfg, files), Digests())

@@ -1,0 +1,159 @@
+"""A repeated ``jalint --cache`` command prints what it printed before, with the same
+exit code, without importing the command line (``linter.replay``), and only when
+nothing it depends on changed.  Real files, the real command in fresh processes."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linter import cache as cache_mod
+from linter.replay import parse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+A_TEXT = "障害のある人を支援する。障害者の雇用を進める。障害の有無を問わない。\n"
+B_TEXT = "障がいのある人の声を聞く。見れる。\n"
+
+# ``jalint`` as installed (linter.__main__:main), saying on standard error whether the
+# command line (click) was imported, i.e. whether the run cache's kept output answered
+PROBE = """
+import sys
+from linter.__main__ import main
+code = 0
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+sys.stderr.write("CLICK=" + ("click" in sys.modules and "yes" or "no") + "\\n")
+sys.exit(code)
+"""
+
+
+def jalint(folder: Path, *args, stdin: str | None = None, **env):
+    """(exit code, stdout, stderr, answered by the kept output) of one command."""
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    environ.pop("NO_COLOR", None)
+    r = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=folder, env=environ, input=stdin,
+                       capture_output=True, text=True, timeout=120)
+    err, _, marker = r.stderr.rpartition("CLICK=")
+    return r.returncode, r.stdout, err, marker.strip() == "no"
+
+
+@pytest.fixture
+def project(tmp_path):
+    cache_mod._digest_of_sources.cache_clear()
+    (tmp_path / "a.md").write_text(A_TEXT, encoding="utf-8")
+    (tmp_path / "b.md").write_text(B_TEXT, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "github"])
+def test_the_same_command_again_prints_the_same_without_the_command_line(project, fmt):
+    args = ("--cache", "--format", fmt, "--jobs", "1", "a.md", "b.md")
+    cold = jalint(project, *args)
+    warm = jalint(project, *args)
+    assert not cold[3] and warm[3]
+    assert warm[:3] == cold[:3]
+    assert cold[0] == 1 and "consistency/terms" in cold[1]
+    assert cold[:3] == jalint(project, *args[1:])[:3]  # and what a run without the cache prints
+
+
+@pytest.mark.parametrize("args", [
+    ("--cache", "--format=json", "a.md", "b.md"),
+    ("lint", "--cache", "--format", "json", "a.md", "b.md"),
+    ("a.md", "--cache", "-j", "1", "--format", "json", "b.md"),
+    ("--cache", "--severity", "info", "-q", "a.md", "b.md"),
+    ("--cache", "--severity=warning", "--preset", "all", "a.md", "b.md"),
+    ("--cache", "--max-warnings", "0", "--no-color", "."),
+    ("--cache", "--rule-file", "extra.yaml", "--report-unused-disables", "b.md"),
+    ("--cache", "--config", "team.yaml", "a.md", "b.md"),
+])
+def test_every_spelling_of_a_plain_lint_command_is_answered(project, args):
+    (project / "extra.yaml").write_text(
+        "rules:\n  - id: team/mireru\n    kind: existence\n    severity: error\n    message: 見れる\n"
+        "    regex: 見れる\n    examples:\n      bad: [見れる]\n      good: [見られる]\n", encoding="utf-8")
+    (project / "team.yaml").write_text("rules:\n  style/ra-nuki: off\n", encoding="utf-8")
+    cold = jalint(project, *args)
+    assert cold[0] in (0, 1), cold[2]
+    warm = jalint(project, *args)
+    assert warm[3], f"not answered from the kept output: {args}"
+    assert warm[:3] == cold[:3]
+
+
+def test_the_exit_code_and_messages_are_those_of_the_command(project):
+    clean = ("--cache", "a.md")
+    assert jalint(project, *clean)[0] == 0
+    assert jalint(project, *clean)[0::3] == (0, True)
+    (project / "c.md").write_text("真綿で首を締める。\n", encoding="utf-8")  # a warning
+    strict = ("--cache", "--max-warnings", "0", "c.md")
+    code, out, err, _ = jalint(project, *strict)
+    assert code == 1 and "more than --max-warnings 0" in err
+    assert jalint(project, *strict) == (code, out, err, True)
+
+
+def test_a_changed_file_or_an_added_one_is_linted_again(project):
+    args = ("--cache", "--format", "json", ".")
+    cold = jalint(project, *args)
+    assert jalint(project, *args)[3]
+    (project / "a.md").write_text(A_TEXT.replace("障害", "障がい"), encoding="utf-8")
+    changed = jalint(project, *args)
+    assert not changed[3] and changed[:3] != cold[:3]
+    assert changed[:3] == jalint(project, *args[1:])[:3]
+    (project / "c.md").write_text("朝早く起きれる。\n", encoding="utf-8")
+    added = jalint(project, *args)
+    assert not added[3] and '"c.md"' in added[1]
+
+
+def test_a_changed_configuration_is_not_answered_from_the_kept_output(project):
+    args = ("--cache", "--format", "json", "a.md", "b.md")
+    before = jalint(project, *args)
+    (project / ".jalint.yaml").write_text("rules:\n  style/ra-nuki: off\n", encoding="utf-8")
+    after = jalint(project, *args)
+    assert not after[3] and after[:3] != before[:3] and "style/ra-nuki" not in after[1]
+
+
+def test_a_notice_of_walking_the_paths_is_left_to_the_command_line(project):
+    (project / "gone.md").symlink_to(project / "nowhere.md")
+    args = ("--cache", ".")
+    first = jalint(project, *args)
+    assert "gone.md" in first[2]
+    again = jalint(project, *args)
+    assert not again[3] and again[:3] == first[:3]
+
+
+@pytest.mark.parametrize("extra", [
+    ("--fix",), ("--baseline", "base.json"), ("--write-baseline", "base.json"), ("--summary", "summary.md"),
+    ("--diff-base", "HEAD"), ("--encoding", "utf-8"), ("-j1",),
+])
+def test_commands_that_read_or_write_more_than_files_are_never_answered(project, extra):
+    (project / "base.json").write_text('{"version": 1, "findings": []}\n', encoding="utf-8")
+    args = ("--cache", *extra, "a.md")
+    jalint(project, *args)
+    assert not jalint(project, *args)[3]
+
+
+def test_standard_input_is_never_answered(project):
+    args = ("--cache", "--stdin-filename", "b.md", "-")
+    first = jalint(project, *args, stdin=B_TEXT)
+    again = jalint(project, *args, stdin=B_TEXT)
+    assert not again[3] and again[:3] == first[:3]
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["a.md"], ["rules"], ["explain", "style/ra-nuki"], ["--cache", "-"], ["--cache", "--", "a.md"],
+    ["--cache", "--format"], ["--cache", "--fix", "a.md"], ["--cache", "--help"], ["--version"],
+    ["--cache=1", "a.md"],
+])
+def test_only_plain_lint_commands_with_the_cache_are_read(argv):
+    assert parse(argv) is None
+
+
+def test_a_plain_command_is_read_as_the_command_line_reads_it():
+    fields = parse(["lint", "x.md", "--cache", "--preset=all", "--rule-file", "r1.yaml", "-q", "--severity", "info",
+                    "--rule-file=r2.yaml", "--config", "c.yaml", "-j", "2", "y.md"])
+    assert fields == {"paths": ["x.md", "y.md"], "rule_files": ["r1.yaml", "r2.yaml"], "cache": True,
+                      "report_unused_disables": False, "preset": "all", "config": "c.yaml", "min_severity": "error"}
