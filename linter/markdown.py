@@ -24,6 +24,10 @@ Decisions worth knowing:
   printable ASCII (``word\\nword`` → ``word word``; Japanese lines are simply joined).
 * Kinds: "heading", "paragraph", "list_item" (the paragraphs whose innermost container is
   a list item), "table_cell" (one block per cell).
+* Speed: markdown-it runs without the block rules a document cannot use (no ``|``,
+  no table rule); a block without any inline syntax char (most Japanese prose)
+  skips the inline scanner; character maps are cut from one shared ascending array.
+  tests/test_markdown_shortcuts.py checks each shortcut against the general path.
 * Hostile input: containers nested deeper than ``MAX_NESTING`` levels (markdown-it
   would silently drop the rest, and recurse) are linted as plain text, with their
   container markers left out (``nesting_notice`` says where); the inline scanner is
@@ -31,6 +35,7 @@ Decisions worth knowing:
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from array import array
@@ -44,26 +49,56 @@ from markdown_it.common.utils import normalizeReference
 from .document import PLACEHOLDER, ProseBlock, ProseBuilder
 from .plaintext import extract_plain
 
-# Block structure only: the inline rule is off (we scan inline markup ourselves).
-_MD = MarkdownIt("commonmark").enable("table").disable("inline")
 # Nesting: markdown-it recurses about three Python frames per container level and
 # drops whatever lies deeper than maxNesting (20 by default).  64 levels stay far from
 # the recursion limit; what lies deeper is recorded and linted as plain text.
 MAX_NESTING = 64
-_MD.options["maxNesting"] = MAX_NESTING
 _OVERFLOW = "jalint_overflow"
-_block_tokenize = _MD.block.tokenize
+
+# Block rules that can only match where a given string occurs in the source.  Every
+# rule is tried at every block start, and again on every line of a paragraph, list or
+# quote (as a terminator); a rule that cannot match anywhere in the document only
+# costs time, so a document without its string is parsed with the rule left out of
+# every chain.  The tokens are the same: such a rule returns False before changing
+# any state (lheading leaves parentType set, but every rule reading it, list as a
+# terminator, is called only after its caller set it).
+_SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.M)  # after container prefixes
+_THREE_MARKS = re.compile(r"([-*_])[ \t]*\1[ \t]*\1")  # how a thematic break starts
+_OPTIONAL_RULES = (
+    ("hr", lambda src: _THREE_MARKS.search(src) is not None),
+    ("table", lambda src: "|" in src),  # the header row holds a pipe
+    ("fence", lambda src: "```" in src or "~~~" in src),
+    ("blockquote", lambda src: ">" in src),
+    ("html_block", lambda src: "<" in src),
+    ("reference", lambda src: "]:" in src),  # the label's "]" is followed by ":"
+    ("heading", lambda src: "#" in src),
+    ("lheading", lambda src: _SETEXT_UNDERLINE.search(src) is not None),
+)
 
 
-def _tokenize(state, startLine: int, endLine: int) -> None:
-    if state.level >= MAX_NESTING:
-        line = state.skipEmptyLines(startLine)
-        if line < endLine and state.sCount[line] >= state.blkIndent:
-            state.env.setdefault(_OVERFLOW, []).append((line, endLine))
-    _block_tokenize(state, startLine, endLine)
+def _parser_for(src: str) -> MarkdownIt:
+    """The block parser for ``src``: the rules it cannot use left out."""
+    return _parser(tuple(name for name, may_match in _OPTIONAL_RULES if not may_match(src)))
 
 
-_MD.block.tokenize = _tokenize
+@functools.lru_cache(maxsize=None)
+def _parser(left_out: tuple[str, ...]) -> MarkdownIt:
+    """Block structure only (the inline rule is off: we scan inline markup ourselves),
+    with the nesting guard; one parser per set of rules left out."""
+    md = MarkdownIt("commonmark").enable("table").disable(["inline", *left_out])
+    md.options["maxNesting"] = MAX_NESTING
+    block_tokenize = md.block.tokenize
+
+    def tokenize(state, startLine: int, endLine: int) -> None:
+        if state.level >= MAX_NESTING:
+            line = state.skipEmptyLines(startLine)
+            if line < endLine and state.sCount[line] >= state.blkIndent:
+                state.env.setdefault(_OVERFLOW, []).append((line, endLine))
+        block_tokenize(state, startLine, endLine)
+
+    md.block.tokenize = tokenize
+    return md
+
 
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 _DEEP_HINT = re.compile(r"^[ \t>*+\-.)0-9]{32,}[^ \t>*+\-.)0-9\r\n]", re.M)
@@ -71,7 +106,9 @@ _LINK_BUDGET = 8  # link tails may rescan the text at most this many times over
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_SPECIAL = re.compile(r"[\\`<&\[\]!*_~\n]|(?<![A-Za-z0-9])(?:https?://|www\.)")
+_MARKUP_CHARS = r"\\`<&\[\]!*_~"  # (as a character class) chars that may start inline markup
+_SPECIAL = re.compile(rf"[{_MARKUP_CHARS}\n]|(?<![A-Za-z0-9])(?:https?://|www\.)")
+_MARKUP_CHAR = re.compile(f"[{_MARKUP_CHARS}]")
 _DEST_RUN = re.compile(r"[^\s\x00-\x1f()\\]*")  # plain characters of a link destination
 _URL_BODY = re.compile(r"[^\x00-\x20\x7f-\U0010ffff<\[\]`]*")
 _AUTOLINK = re.compile(
@@ -89,6 +126,7 @@ _HTML = re.compile(
     r"|<!\[CDATA\[[\s\S]*?\]\]>"
 )
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_PIPE_OR_ESCAPE = re.compile(r"\\.|\|", re.S)  # a backslash hides the char after it
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -116,7 +154,7 @@ def _parse(text: str, lines: "_Lines"):
     )
     env: dict = {}
     try:
-        tokens = _MD.parse(md_src, env)
+        tokens = _block_tokens(md_src, env)
     except RecursionError:  # cannot happen with MAX_NESTING, but never crash on it
         return [], {}, None
     overflow = []
@@ -126,6 +164,15 @@ def _parse(text: str, lines: "_Lines"):
         else:
             overflow.append((a, b))
     return tokens, env, overflow
+
+
+def _block_tokens(md_src: str, env: dict) -> list:
+    """``MarkdownIt.parse`` without the core chain around the block parser: with the
+    inline rule off, all the rest does is normalize, which for us (lines already split
+    on every line terminator) means replacing NUL."""
+    src = md_src.replace("\0", "\ufffd")
+    md = _parser_for(src)
+    return md.block.parse(src, md, env, []) or []
 
 
 def nesting_notice(text: str) -> str | None:
@@ -270,15 +317,7 @@ def _table_cells(text: str, lines: _Lines, line: int, n_cells: int):
         pos += 1
     end = ls + len(text[ls:le].rstrip())
     bounds = [pos - 1]
-    j = pos
-    while j < end:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "|":
-            bounds.append(j)
-        j += 1
+    bounds += [m.start() for m in _PIPE_OR_ESCAPE.finditer(text, pos, end) if m.group() == "|"]
     bounds.append(end)
     parts = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
     if len(parts) > 1 and text[pos : pos + 1] == "|":
@@ -308,9 +347,98 @@ class _Opener:
 
 
 def _scan(text: str, lines: _Lines, segs, refs, kind: str) -> list[ProseBlock]:
-    """Run the inline scanner over the given line segments; return the blocks."""
+    """The blocks of the given line segments.  Most Japanese prose holds no inline
+    markup at all: such lines are simply joined, which gives what the inline scanner
+    would give, at a fraction of the cost."""
     if not segs:
         return []
+    if not _may_hold_markup("\n".join([text[a:b] for _, a, b in segs])):
+        return _join_plain_lines(text, lines, segs, kind)
+    return _scan_inline(text, lines, segs, refs, kind)
+
+
+def _may_hold_markup(s: str) -> bool:
+    """True unless the inline scanner would find nothing but line breaks in ``s``
+    (a cheaper test than searching with ``_SPECIAL``: a bare URL needs "://" or
+    "www.")."""
+    return _MARKUP_CHAR.search(s) is not None or "://" in s or "www." in s
+
+
+def _join_plain_lines(text: str, lines: _Lines, segs, kind: str) -> list[ProseBlock]:
+    """What ``_scan_inline`` makes of segments without inline syntax, built directly:
+    each line without its leading blanks and trailing whitespace (the block without
+    leading whitespace), joined to the previous one directly or, between two
+    printable ASCII chars, by a space standing for the line break in between."""
+    if len(segs) == 1:  # most blocks: one run of the original
+        _, a, b = segs[0]
+        line = text[a:b]
+        piece = line.strip()
+        if not piece:
+            return []
+        a += len(line) - len(line.lstrip())
+        n = len(piece)
+        return [ProseBlock(kind, piece, _ascending(a, a + n), _ascending(a + 1, a + n + 1))]
+    parts: list[str] = []
+    starts = array("q")
+    ends = array("q")
+    prev_line = -1
+    for line, a, b in segs:
+        if parts:
+            while a < b and text[a] in " \t":
+                a += 1
+            piece = text[a:b].rstrip()
+            if piece and _ascii_graphic(parts[-1][-1]) and _ascii_graphic(piece[0]):
+                parts.append(" ")
+                starts.append(lines.ends[prev_line])
+                ends.append(lines.starts[prev_line + 1])
+        else:  # the block starts here: no whitespace at all before it
+            piece = text[a:b]
+            stripped = piece.strip()
+            a += len(piece) - len(piece.lstrip())
+            piece = stripped
+        prev_line = line
+        if piece:
+            parts.append(piece)
+            starts += _ascending(a, a + len(piece))
+            ends += _ascending(a + 1, a + len(piece) + 1)
+    if not parts:
+        return []
+    return [ProseBlock(kind, "".join(parts), starts, ends)]
+
+
+_ASCENDING_LIMIT = 1 << 18  # offsets below this are cut from a shared array (2 MB at most)
+_ascending_ints = array("q")
+
+
+def _ascending(a: int, b: int) -> array:
+    """``array("q", range(a, b))``, cut from a shared array where that reaches: a
+    slice copies memory, while building from a range converts every int (the
+    costliest part of a character map)."""
+    global _ascending_ints
+    ints = _ascending_ints
+    if b > len(ints):
+        if b > _ASCENDING_LIMIT:
+            return array("q", range(a, b))
+        ints = array("q", range(min(_ASCENDING_LIMIT, max(b, 2 * len(ints), 4096))))
+        _ascending_ints = ints
+    return ints[a:b]
+
+
+class _Builder(ProseBuilder):
+    """``ProseBuilder`` whose runs of the original take their offsets from
+    ``_ascending``."""
+
+    __slots__ = ()
+
+    def run(self, text: str, start: int) -> None:
+        if text:
+            self.parts.append(text)
+            self.starts += _ascending(start, start + len(text))
+            self.ends += _ascending(start + 1, start + len(text) + 1)
+
+
+def _scan_inline(text: str, lines: _Lines, segs, refs, kind: str) -> list[ProseBlock]:
+    """Run the inline scanner over the given line segments; return the blocks."""
     parts: list[str] = []
     origin = _Origin()
     nl_end: dict[int, int] = {}
@@ -652,7 +780,7 @@ def _ascii_graphic(ch: str) -> bool:
 
 def _emit(s: str, origin: _Origin, nl_end: dict[int, int], ops, kind: str) -> list[ProseBlock]:
     blocks: list[ProseBlock] = []
-    out = ProseBuilder(kind)
+    out = _Builder(kind)
     pending: tuple[int, int] | None = None  # original span of a soft line break
     line_start = True
 

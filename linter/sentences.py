@@ -6,6 +6,8 @@ end the sentence: 「…です。」と述べた is one sentence.
 """
 from __future__ import annotations
 
+import re
+
 from .document import ProseBlock, Sentence
 
 TERMINATORS = set("。！？｡!?")
@@ -22,13 +24,26 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+# The chars split_block acts on; it jumps from one to the next over the rest.
+_MARKS = re.compile("[" + re.escape("".join(sorted(TERMINATORS | OPEN_QUOTES.keys() | CLOSE_QUOTES.keys()))) + "]")
+_TAIL = re.compile("[" + re.escape("".join(sorted(TERMINATORS | CLOSERS))) + "]*")  # kept with a terminator
+
+
+def _ends_sentence(text: str, i: int) -> bool:
+    """Whether the terminator at i ends a sentence: a half-width ! or ? does only
+    before a space, a closer, a Japanese char or the end (``Really?Yes`` goes on)."""
+    if text[i] not in "!?" or i + 1 == len(text):
+        return True
+    after = text[i + 1]
+    return after.isspace() or after in CLOSERS or ord(after) > 0x2E7F
+
+
 def split_block(block: ProseBlock, first_index: int = 0) -> list[Sentence]:
     text = block.text
     n = len(text)
     out: list[Sentence] = []
     start = 0
     depth = 0
-    i = 0
 
     def emit(a: int, b: int) -> None:
         a, b = _trim(text, a, b)
@@ -36,25 +51,23 @@ def split_block(block: ProseBlock, first_index: int = 0) -> list[Sentence]:
             out.append(Sentence(text[a:b], block, a, first_index + len(out)))
 
     last_close = {c: text.rfind(c) for c in CLOSE_QUOTES}
-    while i < n:
+    find_mark = _MARKS.search
+    m = find_mark(text)
+    while m is not None:
+        i = m.start()
         c = text[i]
         if c in OPEN_QUOTES:
             if last_close[OPEN_QUOTES[c]] > i:  # an unclosed quote never hides a sentence end
                 depth += 1
         elif c in CLOSE_QUOTES:
             depth = max(0, depth - 1)
-        elif c in TERMINATORS and depth == 0:
-            if c in "!?" and i + 1 < n and not (text[i + 1].isspace() or text[i + 1] in CLOSERS or ord(text[i + 1]) > 0x2E7F):
-                i += 1
-                continue
-            j = i + 1
-            while j < n and (text[j] in TERMINATORS or text[j] in CLOSERS):
-                j += 1
+        elif depth == 0 and _ends_sentence(text, i):
+            j = _TAIL.match(text, i + 1).end()
             emit(start, j)
             start = j
-            i = j
+            m = find_mark(text, j)
             continue
-        i += 1
+        m = find_mark(text, i + 1)
     emit(start, n)
     return out
 
