@@ -23,6 +23,7 @@ Rule::
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import re
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ _LITERAL = r"[^\\.^$*+?{}\[\]|()]"
 # a group of literal alternatives (most cues are made of these), a run of literal
 # characters, or one character of regular-expression syntax
 _CUE_PIECE = re.compile(rf"\({_LITERAL}*(?:\|{_LITERAL}*)*\)|{_LITERAL}+|.", re.DOTALL)
+# one group of literal alternatives between literal text, (a|b|c)を: most cues
+_ONE_GROUP = re.compile(rf"({_LITERAL}*)\(({_LITERAL}*(?:\|{_LITERAL}*)*)\)({_LITERAL}*)")
 _SYNTAX = "\\.^$*+?{}[]|()"
 _SYNTAX_CHAR = re.compile(r"[\\.^$*+?{}\[\]|()]")
 
@@ -55,6 +58,21 @@ def literal_strings(pattern: str) -> frozenset[str] | None:
     expression: compiling thousands of them dominated a run."""
     if _SYNTAX_CHAR.search(pattern) is None:
         return frozenset((pattern,))
+    one_group = _ONE_GROUP.fullmatch(pattern)
+    if one_group is not None:  # the usual shape: before(a|b|c)after
+        before, alternatives, after = one_group.groups()
+        strings = alternatives.split("|")
+        if before:
+            strings = map(before.__add__, strings)
+        if after:
+            strings = map(operator.add, strings, itertools.repeat(after))
+        strings = frozenset(strings)
+        return strings if len(strings) <= _MAX_LITERALS else None
+    return _expanded(pattern)
+
+
+def _expanded(pattern: str) -> frozenset[str] | None:
+    """literal_strings of any pattern, piece by piece."""
     pieces = _CUE_PIECE.findall(pattern)
     groups = []  # per open group: (its alternatives so far, the sequence before it)
     alternatives, sequence = set(), {""}
@@ -113,6 +131,14 @@ class Cue:
     line: int
     label: str = ""
     _compiled: tuple | None = None
+    _literals: tuple | None = None
+
+    def literals(self, left: bool) -> frozenset[str] | None:
+        """``literal_strings`` of one side, worked out once: the set's cue filter
+        and the member's matchers both need them."""
+        if self._literals is None:
+            self._literals = (literal_strings(self.left_src), literal_strings(self.right_src))
+        return self._literals[0 if left else 1]
 
     def compile(self) -> tuple:
         if self._compiled is None:
@@ -141,7 +167,7 @@ class CueSide:
         self.table: dict[str, int] = {}  # literal → index of the first cue matching it
         patterns = []
         for i in range(len(cues) - 1, -1, -1):  # the first cue's index is written last
-            strings = literal_strings(cues[i].left_src if left else cues[i].right_src)
+            strings = cues[i].literals(left)
             if strings is None:
                 patterns.insert(0, i)
             else:
@@ -257,12 +283,66 @@ class Member:
         return None
 
 
+class CueFilter:
+    """Whether any cue of a set could hold around a word, answered by looking up the
+    few strings at the word's edges: most occurrences of a member have no cue of
+    their set around them, and telling that member by member, cue side by cue side,
+    was most of the rule's time.  Never wrong the other way: when it says no, no
+    cue holds (a cue needs its left side to end the text before the word, or its
+    right side to begin the text after it).  A set with a cue side that is not a
+    set of plain strings (see literal_strings) always answers yes."""
+
+    def __init__(self, members: list[Member]):
+        left: set[str] = set()
+        right: set[str] = set()
+        self.always = False
+        for cue in (c for m in members for c in m.cues):
+            for is_left, src, strings in ((True, cue.left_src, left), (False, cue.right_src, right)):
+                found = cue.literals(is_left) if src else frozenset()
+                if found is None or "" in found:
+                    self.always = True
+                else:
+                    strings |= found
+        self.left, self.right = frozenset(left), frozenset(right)
+        self.left_lengths = sorted(set(map(len, left)))
+        self.right_lengths = sorted(set(map(len, right)))
+        self.left_ends = frozenset(map(operator.itemgetter(-1), left))
+        self.right_starts = frozenset(map(operator.itemgetter(0), right))
+
+    def may_hold(self, before: str, after: str) -> bool:
+        if self.always:
+            return True
+        if before:
+            last = before[-1]
+            if last == "\n":  # a left cue's $ also matches before a final newline
+                return True
+            if last in self.left_ends:
+                table = self.left
+                for length in self.left_lengths:
+                    if before[-length:] in table:
+                        return True
+        if after and after[0] in self.right_starts:
+            table = self.right
+            for length in self.right_lengths:
+                if after[:length] in table:
+                    return True
+        return False
+
+
 @dataclass
 class ConfusionSet:
     reading: str
     members: list[Member]
     source: str  # FILE:LINE
     index: int = 0
+    _filter: CueFilter | None = None
+
+    @property
+    def cue_filter(self) -> CueFilter:
+        """Built the first time one of the set's words is met."""
+        if self._filter is None:
+            self._filter = CueFilter(self.members)
+        return self._filter
 
 
 @dataclass
@@ -270,6 +350,7 @@ class Dictionary:
     sets: list[ConfusionSet] = field(default_factory=list)
     by_surface: dict[str, list[tuple[ConfusionSet, Member]]] = field(default_factory=dict)
     by_lemma: dict[str, list[tuple[ConfusionSet, Member]]] = field(default_factory=dict)
+    lemma_forms: frozenset[str] = frozenset()  # by_lemma's keys, for a quick set test
     regex: re.Pattern | None = None
 
 
@@ -427,9 +508,47 @@ def load_dictionaries(names: tuple[str, ...]) -> Dictionary:
             else:
                 d.by_surface.setdefault(m.word, []).append((cs, m))
                 surfaces.add(m.word)
+    d.lemma_forms = frozenset(d.by_lemma)
     if surfaces:
-        d.regex = re.compile("|".join(re.escape(w) for w in sorted(surfaces, key=len, reverse=True)))
+        d.regex = re.compile(words_pattern(surfaces))
     return d
+
+
+# A gated group splits in this many groups until it has at most _GATE_LEAF first
+# characters (measured: the fastest to search among the shapes quickest to compile;
+# the compiler spends time on every character a range spans).
+_GATE_FANOUT = 4
+_GATE_LEAF = 32
+
+
+def words_pattern(words) -> str:
+    """A pattern that matches where ``w1|w2|…`` (the words, none empty, longest
+    first) matches, and the same word: at each position the longest word there, so
+    ``finditer`` gives the same matches.  A plain alternation of a thousand words has the regex
+    engine try every word at every character that begins one (a fifth of the
+    characters of Japanese prose), and that was most of the rule's time.  Here the
+    words are grouped by their first character behind lookaheads on character
+    ranges, a few levels deep, so a position tries a few gates and one short
+    alternation; a word can only match inside the one group holding its first
+    character, where the longest comes first."""
+    ordered = sorted(set(words), key=lambda w: (w[0], -len(w), w))
+    firsts = "".join(re.escape(c) for c in sorted({w[0] for w in ordered}))
+    return f"(?=[{firsts}])(?:{_gated(ordered)})"
+
+
+def _gated(words: list[str]) -> str:
+    """``words`` (ordered by first character) as one alternation, or as gated groups
+    of consecutive first characters."""
+    firsts = sorted({w[0] for w in words})
+    if len(firsts) <= _GATE_LEAF:
+        return "|".join(map(re.escape, words))
+    size = -(-len(firsts) // _GATE_FANOUT)
+    groups = []
+    for k in range(0, len(firsts), size):
+        low, high = firsts[k], firsts[min(k + size, len(firsts)) - 1]
+        inner = _gated([w for w in words if low <= w[0] <= high])
+        groups.append(f"(?=[{re.escape(low)}-{re.escape(high)}])(?:{inner})")
+    return "|".join(groups)
 
 
 class Homophone:
@@ -456,36 +575,38 @@ class Homophone:
         return [("confusion sets", len(d.sets)), ("words", sum(len(s.members) for s in d.sets)),
                 ("cues", sum(len(m.cues) for s in d.sets for m in s.members))]
 
-    def _occurrences(self, s, d: Dictionary, first_match, lemma_met: bool):
+    def _occurrences(self, s, d: Dictionary):
         """(set, member, begin, end) of each member in sentence ``s``: the words found
-        as text (``first_match`` is the first match of the dictionary's regex, or
-        None), then those found by dictionary form (when ``lemma_met``)."""
-        if first_match is not None:
+        as text, then those found by dictionary form."""
+        if d.regex is not None:
             tokens = s.tokens
             n = len(tokens)
             token_index = s.token_index
             by_surface = d.by_surface
-            for m in d.regex.finditer(s.text, first_match.start()):
+            for m in d.regex.finditer(s.text):
                 b, e = m.span()
                 # a token begins at b and one ends at e (tokens are in order and do
                 # not overlap, so the ends are sorted; an empty token may sit at b)
                 i = token_index(b)
-                if not ((i < n and tokens[i].begin == b) or (i and tokens[i - 1].begin == b)):
-                    continue
-                j = token_index(e - 1)  # the first token ending at e or later
-                if j == n or tokens[j].end != e:
-                    continue
-                for cs, member in by_surface[m.group(0)]:
+                t = tokens[i] if i < n else None
+                one_token = t is not None and t.begin == b and t.end == e  # the usual case
+                if not one_token:
+                    if not ((t is not None and t.begin == b) or (i and tokens[i - 1].begin == b)):
+                        continue
+                    j = token_index(e - 1)  # the first token ending at e or later
+                    if j == n or tokens[j].end != e:
+                        continue
+                for cs, member in by_surface[m.group()]:
                     if member.reading is not None and not self._reading_ok(s, b, e, member, i):
                         continue
                     yield cs, member, b, e
-        if lemma_met:
-            by_lemma = d.by_lemma
-            for t in s.tokens:
-                entries = by_lemma.get(t.dictionary)
-                if entries:
-                    for cs, member in entries:
-                        yield cs, member, t.begin, t.end
+        forms = d.lemma_forms
+        # most sentences hold none of the dictionary forms: one set test tells
+        if forms and not forms.isdisjoint(map(_DICTIONARY_FORM, s.tokens)):
+            tokens = s.tokens
+            for t in itertools.compress(tokens, map(forms.__contains__, map(_DICTIONARY_FORM, tokens))):
+                for cs, member in d.by_lemma[t.dictionary]:
+                    yield cs, member, t.begin, t.end
 
     @staticmethod
     def _reading_ok(s, b, e, member, i: int) -> bool:
@@ -500,18 +621,13 @@ class Homophone:
 
     def check(self, doc, rule):
         d = self.dictionary
-        regex = d.regex
-        lemmas = d.by_lemma.keys()
         w = self.window
         for s in doc.sentences:
-            # most sentences hold no member: one search and one set test tell
-            first_match = regex.search(s.text) if regex is not None else None
-            lemma_met = bool(lemmas) and not lemmas.isdisjoint(map(_DICTIONARY_FORM, s.tokens))
-            if first_match is None and not lemma_met:
-                continue
             text = s.text
-            for cs, member, b, e in self._occurrences(s, d, first_match, lemma_met):
+            for cs, member, b, e in self._occurrences(s, d):
                 before, after = text[max(0, b - w):b], text[e:e + w]
+                if not cs.cue_filter.may_hold(before, after):
+                    continue  # no cue of the set around: nothing to decide
                 if member.cues and member.best_cue(before, after) is not None:
                     continue
                 best = None
