@@ -35,17 +35,18 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 import unicodedata
 from array import array
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress, repeat
 from pathlib import Path
 
-from ..document import Hit
+from ..document import Hit, Token
 from ..errors import JalintError
 from ..matching import PatternError, render
-from ..mentions import QUOTES, is_mention
+from ..mentions import MAX_QUOTE, QUOTES, is_mention
 from ..yamlio import load_yaml_file
 
 KEYS = {"dictionary", "groups", "auto", "prefer"}
@@ -69,8 +70,50 @@ class _PosTable(dict):
 
 
 _AUTO_POS_OK = _PosTable()
+# getters of token fields (a token is a tuple), for the C-level maps of the collecting loops
+_POS_STR, _DICTIONARY, _BEGIN, _END = (operator.itemgetter(Token._fields.index(f))
+                                       for f in ("pos_str", "dictionary", "begin", "end"))
+# (surface, normalized, dictionary form): what decides whether a word is grouped by normalized form
+_AUTO_WORD = operator.itemgetter(*map(Token._fields.index, ("surface", "normalized", "dictionary")))
 # a sentence without any of these quotes has no mention in it
 _QUOTE = re.compile("[" + re.escape("".join(QUOTES)) + "]")
+# where quoted_span (mentions.py) stops looking back for the quote that encloses a use
+_QUOTE_OR_STOP = re.compile("[" + re.escape("".join(QUOTES) + "」』”。") + "]")
+
+
+@functools.lru_cache(maxsize=1024)
+def _mention_free(text: str) -> array:
+    """For each offset ``b`` of a sentence with a quote, the end up to which a use
+    beginning at ``b`` is surely not a mention; is_mention (slow) is asked only
+    about a use that ends past it.  Cached: the consistency rules ask about the
+    same sentences one after another.
+
+    is_mention looks back from the use, at most MAX_QUOTE letters and no further
+    than a quote or 。, for an opening quote, then for its closing quote after the
+    use; whether a quote is a mention depends on that quote alone.  So each
+    opening quote is asked about once, with the whole of its content: when that
+    is no mention, no use that begins within its reach and ends before its
+    closing quote is one either."""
+    n = len(text)
+    free = array("i", [n]) * (n + 1)  # no quote reaches there: never a mention
+    marks = [m.start() for m in _QUOTE_OR_STOP.finditer(text)]
+    marks.append(n)
+    for here, after in zip(marks, marks[1:]):
+        if text[here] not in QUOTES:
+            continue
+        close = text.find(QUOTES[text[here]], here + 1)
+        if close == -1:
+            continue  # never closed: never a mention
+        until = -1 if is_mention(text, here + 1, close) else close
+        reach = min(here + MAX_QUOTE, after) - here  # the uses that begin at here + 1 … here + reach
+        free[here + 1:here + reach + 1] = array("i", [until]) * reach
+    return free
+
+
+def _mentioned(text: str, free: array | None, begin: int, end: int) -> bool:
+    """is_mention, asked only where ``free`` (``_mention_free`` of the sentence, None
+    for a sentence without quotes) leaves it open."""
+    return free is not None and end > free[begin] and is_mention(text, begin, end)
 
 
 def words_regex(words) -> re.Pattern | None:
@@ -78,6 +121,13 @@ def words_regex(words) -> re.Pattern | None:
     alternation of the words longest first would, but written as a trie
     (障(?:害|がい|碍)): a plain alternation tries each of hundreds of words in turn
     at every kanji of every sentence."""
+    return _words_regex(frozenset(words))
+
+
+@functools.lru_cache(maxsize=64)
+def _words_regex(words: frozenset) -> re.Pattern | None:
+    """words_regex, built once per set of words: consistency/terms and the words
+    automatic grouping leaves to it are the same few thousand words."""
     root: dict = {}
     for w in words:
         node = root
@@ -207,58 +257,106 @@ class _Claimed:
 
 
 class _Found:
-    """The uses of one document while they are collected: (mode, name, variant) →
-    flat list of file offsets, turned into a DocumentUses at the end."""
+    """The uses of one document while they are collected: entry number (see
+    ``_EntryNumbers``) → flat list of file offsets (start, stop, start, stop …),
+    turned into a DocumentUses at the end."""
 
-    __slots__ = ("text", "index", "odd", "starts", "ends", "offset", "sentence", "plain")
+    __slots__ = ("text", "index", "odd")
 
     def __init__(self, text: str):
         self.text = text
-        self.index: dict[tuple, list[int]] = {}
+        self.index: dict[int, list[int]] = {}
         self.odd: dict[tuple[int, int], str] = {}
 
-    def enter(self, s) -> None:
-        """Start on a sentence: its offset map (whether its text is the file's is
-        found out at its first use)."""
-        block = s.block
-        self.starts, self.ends, self.offset, self.sentence = block.starts, block.ends, s.offset, s
-        self.plain = None
+    def add(self, s, uses) -> None:
+        """The uses in the sentence ``s``: (entry number, begin, end), offsets in ``s``;
+        entry number 0 is no use (a word judged not to be grouped).
+        One call per sentence and mode rather than one per use (a document has
+        thousands).  Whether the sentence's text is the file's there is found out
+        at the first use; where it is not, the text of each use is kept."""
+        block, offset = s.block, s.offset
+        starts, stops = block.starts, block.ends
+        last = offset - 1
+        index = self.index
+        get = index.get
+        plain = None
+        for number, begin, end in uses:
+            if not number:
+                continue
+            start, stop = starts[offset + begin], stops[last + end]
+            found = get(number)
+            if found is None:
+                index[number] = [start, stop]
+            else:
+                found += (start, stop)
+            if not plain:
+                if plain is None:
+                    plain = self._is_plain(s)
+                if not plain:
+                    self._note_odd(s.text[begin:end], start, stop)
 
-    def add(self, mode: str, name, variant: str, begin: int, end: int) -> None:
-        """A use of ``variant`` of the group (mode, name) at [begin, end) of the sentence."""
-        offset = self.offset
-        start, stop = self.starts[offset + begin], self.ends[offset + end - 1]
-        entry = (mode, name, variant)
-        found = self.index.get(entry)
-        if found is None:
-            self.index[entry] = [start, stop]
-        else:
-            found.append(start)
-            found.append(stop)
-        plain = self.plain
-        if plain is None:
-            plain = self.plain = self._is_plain()
-        if not plain:
-            matched = self.sentence.text[begin:end]
-            if self.text[start:stop] != matched:
-                self.odd[(start, stop)] = matched
-
-    def _is_plain(self) -> bool:
+    def _is_plain(self, s) -> bool:
         """Whether the sentence's text is the file's text at its place."""
-        s = self.sentence
         first, last = s.span(0, len(s.text))
         return self.text[first:last] == s.text
 
+    def _note_odd(self, matched: str, start: int, stop: int) -> None:
+        """Keep the sentence's text of a use where it differs from the file's (a line
+        break joined, markup removed)."""
+        if self.text[start:stop] != matched:
+            self.odd[(start, stop)] = matched
+
     def freeze(self) -> DocumentUses:
-        entries = list(self.index)
+        entries = list(map(_ENTRIES.entries.__getitem__, self.index))
         offsets = list(self.index.values())
         return DocumentUses(
-            tuple((mode, name) for mode, name, _ in entries),
-            tuple(name if variant == name else variant for _, name, variant in entries),  # one string to send
-            array("i", accumulate(len(o) >> 1 for o in offsets)),
+            tuple(map(_KEY, entries)),
+            tuple(map(_VARIANT, entries)),
+            array("i", map(operator.rshift, accumulate(map(len, offsets)), repeat(1))),
             array("i", chain.from_iterable(offsets)),
             self.odd,
         )
+
+
+class _EntryNumbers:
+    """Process-wide numbers of entries ((mode, name), variant), the variant being the
+    name itself when they are equal (one string to send).  A document's uses are
+    grouped by entry number: an int is hashed at no cost, a tuple of strings is
+    hashed anew at every use.  Numbers start at 1, so 0 can stand for "no entry"
+    and a number is true.
+
+    The numbers, and the words judged into them (``_WordTable``), are forgotten
+    together between documents once there are more than ``limit`` of either (a
+    long-lived language server must not grow without bound)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.tables: list[dict] = []  # word tables holding numbers, forgotten with them
+        self._reset()
+
+    def _reset(self) -> None:
+        self.number: dict[tuple, int] = {}
+        self.entries: list[tuple] = [None]
+
+    def __call__(self, mode: str, name, variant: str) -> int:
+        entry = ((mode, name), name if variant == name else variant)
+        number = self.number.get(entry)
+        if number is None:
+            number = self.number[entry] = len(self.entries)
+            self.entries.append(entry)
+        return number
+
+    def forget_if_full(self) -> None:
+        """Start afresh when full; only between documents, while no number is held."""
+        if len(self.entries) > self.limit or any(len(table) > self.limit for table in self.tables):
+            self._reset()
+            for table in self.tables:
+                table.clear()
+
+
+_ENTRIES = _EntryNumbers(1 << 17)
+_KEY = operator.itemgetter(0)
+_VARIANT = operator.itemgetter(1)
 
 
 class _Fail(Exception):
@@ -367,22 +465,59 @@ def dictionary_groups(names: tuple) -> tuple:
 
 @functools.lru_cache(maxsize=1)
 def _bundled_words():
-    """(regex over the members of the bundled text groups, set of lemma members)."""
+    """(regex over the members of the bundled text groups, the first letters of
+    those members, set of lemma members)."""
     from ..rules import package_data_dir
 
     names = tuple(n for n in BUNDLED if (package_data_dir("dictionaries") / n).is_file())
     groups = dictionary_groups(names) if names else ()
     text = {v for g in groups if not g.lemma for v in g.variants}
     lemmas = frozenset(v for g in groups if g.lemma for v in g.variants)
-    return words_regex(text), lemmas
+    return words_regex(text), frozenset(w[0] for w in text), lemmas
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _covered(surface: str, lemma: str) -> bool:
-    """Whether the bundled dictionaries have the word (asked for every content word
-    of every document, of a much smaller vocabulary: hence the cache)."""
-    regex, lemmas = _bundled_words()
-    return lemma in lemmas or surface in lemmas or (regex is not None and regex.search(surface) is not None)
+    """Whether the bundled dictionaries have the word (asked once per distinct word:
+    see ``_WordTable``).  A word without the first letter of any member has none of
+    them in it, which most words show faster than the regex can."""
+    regex, firsts, lemmas = _bundled_words()
+    if lemma in lemmas or surface in lemmas:
+        return True
+    return regex is not None and not firsts.isdisjoint(surface) and regex.search(surface) is not None
+
+
+class _WordTable(dict):
+    """word → ``judge(word)``, an entry number or 0, judged when the word is first met
+    and then shared by every document of the process: a corpus has tens of
+    thousands of tokens of a few thousand words, and judging one (the bundled
+    dictionaries' regex, folding) costs far more than a lookup."""
+
+    __slots__ = ("judge",)
+
+    def __init__(self, judge):
+        super().__init__()
+        self.judge = judge
+        _ENTRIES.tables.append(self)
+
+    def __missing__(self, word):
+        value = self[word] = self.judge(word)
+        return value
+
+
+def _auto_entry(word: tuple[str, str, str]) -> int:
+    """The number of the entry under which a content word (surface, normalized,
+    dictionary form) is grouped by its normalized form, or 0: a one-letter word that
+    is its own normalized form, or a word the bundled dictionaries leave to
+    consistency/terms."""
+    surface, normalized, dictionary = word
+    if dictionary == normalized and len(surface) < 2:
+        return 0
+    if _covered(surface, dictionary):
+        return 0
+    return _ENTRIES("auto", normalized, dictionary)
+
+
+_AUTO_ENTRY = _WordTable(_auto_entry)
 
 
 def _script(c: str) -> str:
@@ -487,6 +622,25 @@ def _fold_soft(word: str) -> str:
     return word.translate(_SMALL)
 
 
+def _one_token(s, begin: int, end: int) -> bool:
+    """Whether [begin, end) of the sentence ``s`` is one token, as most katakana
+    runs are (a quicker answer than the list of the tokens in it)."""
+    tokens = s.tokens
+    i = s.token_index(begin)
+    return i < len(tokens) and tokens[i].begin == begin and tokens[i].end == end
+
+
+def _kata_entry(word: str) -> int:
+    """The number of the entry under which a katakana word is grouped by its fold
+    key, or 0 for a word the bundled dictionaries leave to consistency/terms."""
+    if _covered(word, word):
+        return 0
+    return _ENTRIES("kata", kata_fold(word), word)
+
+
+_KATA_ENTRY = _WordTable(_kata_entry)
+
+
 class Consistency:
     def __init__(self, spec: dict):
         groups: list[Group] = []
@@ -529,18 +683,17 @@ class Consistency:
         """The uses in ``doc``, sentence by sentence and in each sentence group words,
         lemmas, normalized forms and katakana (the order in which a project-wide pass
         meets the groups decides the order of its findings)."""
+        _ENTRIES.forget_if_full()
         found = _Found(doc.text)
+        gatherers = [gather for gather, on in ((self._group_uses, self.regex is not None),
+                                               (self._lemma_uses, bool(self.lemma_of)),
+                                               (self._auto_uses, self.auto),
+                                               (self._katakana_uses, self.katakana)) if on]
         for s in doc.sentences:
-            found.enter(s)
-            quoted = _QUOTE.search(s.text) is not None  # else nothing in it is a mention
-            if self.regex is not None:
-                self._group_uses(s, quoted, found)
-            if self.lemma_of:
-                self._lemma_uses(s, quoted, found)
-            if self.auto:
-                self._auto_uses(s, quoted, found)
-            if self.katakana:
-                self._katakana_uses(s, quoted, found)
+            # None: the sentence has no quote, so no mention
+            free = _mention_free(s.text) if _QUOTE.search(s.text) else None
+            for gather in gatherers:
+                gather(s, free, found)
         return found.freeze()
 
     @staticmethod
@@ -566,11 +719,12 @@ class Consistency:
                 found = True
         return found
 
-    def _group_uses(self, s, quoted: bool, found: _Found) -> None:
+    def _group_uses(self, s, free: array | None, found: _Found) -> None:
         text = s.text
+        uses = []
         for m in self.regex.finditer(text):
             b, e = m.span()
-            if quoted and is_mention(text, b, e):
+            if _mentioned(text, free, b, e):
                 continue
             word = m.group(0)
             for gi in self.member_of[word]:
@@ -584,13 +738,17 @@ class Consistency:
                     continue
                 if g.pos is not None and not self._pos_at(s, b, e, g.pos):
                     continue
-                found.add("group", gi, word, b, e)
+                uses.append((_ENTRIES("group", gi, word), b, e))
+        if uses:
+            found.add(s, uses)
 
-    def _lemma_uses(self, s, quoted: bool, found: _Found) -> None:
+    def _lemma_uses(self, s, free: array | None, found: _Found) -> None:
         text = s.text
         lemma_of = self.lemma_of
-        for t in [t for t in s.tokens if t.dictionary in lemma_of]:
-            if quoted and is_mention(text, t.begin, t.end):
+        tokens = s.tokens
+        uses = []
+        for t in compress(tokens, map(lemma_of.__contains__, map(_DICTIONARY, tokens))):
+            if _mentioned(text, free, t.begin, t.end):
                 continue
             for gi in lemma_of[t.dictionary]:
                 g = self.groups[gi]
@@ -598,37 +756,48 @@ class Consistency:
                     continue
                 if g.exclude and self._excluded(text, t.begin, t.end, g.exclude):
                     continue
-                found.add("group", gi, t.dictionary, t.begin, t.end)
+                uses.append((_ENTRIES("group", gi, t.dictionary), t.begin, t.end))
+        if uses:
+            found.add(s, uses)
 
-    def _auto_uses(self, s, quoted: bool, found: _Found) -> None:
-        text = s.text
-        for t in [t for t in s.tokens if _AUTO_POS_OK[t.pos_str]]:
-            if t.dictionary == t.normalized and len(t.surface) < 2:
-                continue
-            if quoted and is_mention(text, t.begin, t.end):
-                continue
-            if _covered(t.surface, t.dictionary):
-                continue
-            found.add("auto", t.normalized, t.dictionary, t.begin, t.end)
+    @staticmethod
+    def _auto_uses(s, free: array | None, found: _Found) -> None:
+        """Content words by their normalized form.  Each distinct word is judged once
+        per process (``_AUTO_ENTRY``), and the tokens are filtered and turned into
+        uses by C-level maps, first by part of speech, then by word: a document
+        has thousands of them."""
+        tokens = s.tokens
+        words = list(compress(tokens, map(_AUTO_POS_OK.__getitem__, map(_POS_STR, tokens))))
+        uses = zip(map(_AUTO_ENTRY.__getitem__, map(_AUTO_WORD, words)), map(_BEGIN, words), map(_END, words))
+        if free is not None:
+            text = s.text
+            uses = [use for use in uses if use[0] and not _mentioned(text, free, use[1], use[2])]
+        found.add(s, uses)
 
-    def _katakana_uses(self, s, quoted: bool, found: _Found) -> None:
+    @staticmethod
+    def _katakana_uses(s, free: array | None, found: _Found) -> None:
         """Katakana words: each maximal run of katakana (サーバセキュリティ) and, where a
         run is several tokens, each katakana token of three letters or more in it."""
         text = s.text
+        uses = []
         for m in KATA_RUN.finditer(text):
             b, e = m.span()
-            if quoted and is_mention(text, b, e):
+            if _mentioned(text, free, b, e):
                 continue
-            spans = [(b, e)]
+            number = _KATA_ENTRY[m.group()]
+            if number:
+                uses.append((number, b, e))
+            if _one_token(s, b, e):
+                continue
             inner = [t for t in s.tokens_in(b, e) if t.begin >= b and t.end <= e]
             if len(inner) > 1:
-                spans += [(t.begin, t.end) for t in inner
-                          if t.end - t.begin >= 3 and KATA_RUN.fullmatch(t.surface)]
-            for x, y in spans:
-                word = text[x:y]
-                if _covered(word, word):
-                    continue
-                found.add("kata", kata_fold(word), word, x, y)
+                for t in inner:
+                    if t.end - t.begin >= 3 and KATA_RUN.fullmatch(t.surface):
+                        number = _KATA_ENTRY[text[t.begin:t.end]]
+                        if number:
+                            uses.append((number, t.begin, t.end))
+        if uses:
+            found.add(s, uses)
 
     # -- deciding ---------------------------------------------------------------
     def decide(self, found: list, rule, where=None, relate=None):
