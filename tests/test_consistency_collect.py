@@ -188,11 +188,11 @@ def test_the_tricky_document_has_what_the_shortcuts_skip(documents, consistency_
 def test_collect_after_the_entry_numbers_are_forgotten(documents, consistency_rules, monkeypatch):
     """Past its limit the table of entry numbers starts afresh between documents, and
     the words judged into numbers with it; collecting gives the same all along."""
-    monkeypatch.setattr(consistency._ENTRIES, "limit", 50)
+    monkeypatch.setattr(consistency._ENTRIES, "limit", 5)
     forgotten = 0
     for doc in documents[:4]:
         for rule in consistency_rules:
-            forgotten += len(consistency._ENTRIES.entries) > 50  # this collect starts afresh
+            forgotten += len(consistency._ENTRIES.entries) > 5  # this collect starts afresh
             assert _fields(rule.collect(doc)) == _fields(reference_collect(rule, doc))
     assert forgotten > 3
     consistency._ENTRIES.forget_if_full()
