@@ -24,13 +24,17 @@ class SaIre:
                 continue
             toks = s.tokens
             for a, b in zip(toks, toks[1:]):
-                if not _is_godan_mizen(a) or b.pos[0] != "助動詞" or b.dictionary != "させる":
+                # the rare させる first: most pairs are passed over by one comparison
+                if b.dictionary != "させる" or b.pos[0] != "助動詞" or not _is_godan_mizen(a):
                     continue
                 if not b.surface.startswith("さ") or a.end != b.begin:
                     continue
                 fixed = a.surface + b.surface[1:]
                 wrong = a.surface + b.surface
                 yield Hit(s, a.begin, b.end, render(rule.message, match=wrong, suggestion=fixed), [fixed])
+
+
+AFTER_POTENTIAL = frozenset({"れる", "ない", "ます"})  # what ReTasu reports a potential verb before
 
 
 class ReTasu:
@@ -53,11 +57,9 @@ class ReTasu:
             if "れ" not in s.text:  # every hit has the れ to drop
                 continue
             toks = s.tokens
-            for i, t in enumerate(toks):
-                if not self._potential(t) or i + 1 >= len(toks):
-                    continue
-                nxt = toks[i + 1]
-                if nxt.begin != t.end:
+            for t, nxt in zip(toks, toks[1:]):
+                # the auxiliary after first: most pairs are passed over by one test
+                if nxt.dictionary not in AFTER_POTENTIAL or nxt.begin != t.end or not self._potential(t):
                     continue
                 if nxt.pos[0] == "助動詞" and nxt.dictionary == "れる" and nxt.surface.startswith("れ"):
                     wrong = t.surface + nxt.surface

@@ -16,6 +16,9 @@ from ..matching import render
 COMMAS = ("、", "，", ",")
 BRACKETS = set("「」『』（）()【】［］[]〔〕")
 MARKS = frozenset(COMMAS) | frozenset(BRACKETS)  # distance unless strict
+PARTICLE = "助詞"
+# a particle after the last token, so that _may_repeat completes the last run
+_LAST = [("", (PARTICLE, ""), "", "", "", -2, -2, "")]
 
 
 class DoubledJoshi:
@@ -81,8 +84,39 @@ class DoubledJoshi:
         nxt = token_index + 1
         return nxt < len(s.tokens) and s.tokens[nxt].dictionary in ("いう", "言う", "云う")
 
+    def _may_repeat(self, toks) -> bool:
+        """Whether two uses of one particle may lie at most ``min_interval`` items
+        apart, which every report needs: a quick first pass over the tokens, much
+        cheaper than ``_countable``.  It looks at particles only (the marks between
+        them would only part the uses further), builds no items, and stops at the
+        first such pair.  Tokens are tuples: t[0] is the surface, t[1] the part of
+        speech, t[5] and t[6] the begin and end."""
+        keys: list = []  # the key of each run of particles so far, as _countable makes it
+        recent = -self.min_interval
+        first = None  # the first token of the current run
+        merged = None  # the surfaces of the current run, when it has more than one token
+        reach = -1  # where the current run ends, if the token before was a particle
+        for t in toks + _LAST:
+            if t[1][0] != PARTICLE:
+                reach = -1
+            elif t[5] == reach:
+                if merged is None:
+                    merged = [first[0]]
+                merged.append(t[0])
+                reach = t[6]
+            else:  # a new run: the one before is complete
+                if first is not None:
+                    key = (first[0], first[1][1]) if merged is None else ("".join(merged), None)
+                    if key in keys[recent:]:
+                        return True
+                    keys.append(key)
+                first, merged, reach = t, None, t[6]
+        return False
+
     def check(self, doc, rule):
         for s in doc.sentences:
+            if not self._may_repeat(s.tokens):
+                continue
             items = self._countable(s)
             groups: dict[tuple, list] = {}
             for pos, item in enumerate(items):

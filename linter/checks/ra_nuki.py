@@ -42,8 +42,8 @@ class RaNuki:
             toks = s.tokens
             for a, b in zip(toks, toks[1:]):
                 # 講じ|れる: Sudachi splits some ら抜き forms into stem + れる
-                if (_ichidan_stem(a) and b.pos[0] == "助動詞" and b.dictionary == "れる"
-                        and b.surface.startswith("れ") and a.end == b.begin):
+                if (b.dictionary == "れる" and b.pos[0] == "助動詞" and b.surface.startswith("れ")
+                        and a.end == b.begin and _ichidan_stem(a)):
                     fixed = a.surface + "ら" + b.surface
                     yield Hit(s, a.begin, b.end, render(rule.message, match=a.surface + b.surface, suggestion=fixed), [fixed])
             for t in s.tokens:

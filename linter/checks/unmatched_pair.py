@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..document import Hit
-from ..matching import render
+from ..matching import candidate_sentences, render
 
 PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "［": "］", "[": "]", "〔": "〕", "〈": "〉", "《": "》"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
@@ -26,7 +26,10 @@ class UnmatchedPair:
     reads_tokens = False
 
     def check(self, doc, rule):
-        for block_sentences in _by_block(doc.sentences):
+        # only the sentences that hold a bracket matter, found by one search of the
+        # whole document: the others leave every block's stack as it is
+        bracketed = (s for s, _ in candidate_sentences(doc, BRACKET))
+        for block_sentences in _by_block(bracketed):
             stack: list[tuple[str, object, int]] = []
             for s in block_sentences:
                 text = s.text

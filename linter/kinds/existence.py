@@ -20,8 +20,6 @@ class Existence:
         self.blocks = compile_blocks(spec)
 
     def check(self, doc, rule):
-        if not self.matcher.may_match(doc):
-            return
         for s, span, matched in cued_spans(self.matcher, self.cues, doc, self.blocks):
             rep = span.replacement
             sugg = [rep] if rep is not None and rep != matched else []

@@ -13,20 +13,23 @@ from __future__ import annotations
 import re
 
 from ..document import Hit
-from ..matching import PatternError, render
+from ..matching import PatternError, candidate_sentences, render
 
 KEYS = {"measure", "max", "blocks", "commas", "skip_enumeration"}
 BLOCK_KINDS = {"heading", "paragraph", "list_item", "table_cell", "text"}
-KANJI_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF々〆ヵヶ]+")
+KANJI = r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF々〆ヵヶ]"
+KANJI_RUN = re.compile(KANJI + "+")
 
+
+# A measure gives (begin, end, value) for each place of a sentence over the limit, as a
+# list: most sentences give none, and an empty tuple costs less than a generator.
 
 def _characters(s, limit):
     text = s.text
     if len(text) <= limit:  # spaces aside, no more characters than that
-        return
+        return ()
     n = len(text) - sum(map(str.isspace, text))
-    if n > limit:
-        yield 0, len(text), n
+    return [(0, len(text), n)] if n > limit else ()
 
 
 BRACKETS = set("「」『』（）()【】［］[]〔〕")
@@ -53,21 +56,26 @@ def _commas(chars, skip_enumeration: bool):
     def measure(s, limit):
         text = s.text
         if sum(map(text.count, chars)) <= limit:  # skipping enumerations only lowers it
-            return
+            return ()
         positions = [i for i, c in enumerate(text) if c in chars]
         if skip_enumeration:
             positions = [p for p in positions if not _enumerating(s, p)]
         if len(positions) > limit:
             p = positions[limit]
-            yield p, p + 1, len(positions)
+            return [(p, p + 1, len(positions))]
+        return ()
 
     return measure
 
 
 def _kanji_run(s, limit):
-    for m in KANJI_RUN.finditer(s.text):
-        if m.end() - m.start() > limit:
-            yield m.start(), m.end(), m.end() - m.start()
+    return [(m.start(), m.end(), m.end() - m.start()) for m in KANJI_RUN.finditer(s.text)
+            if m.end() - m.start() > limit]
+
+
+def _long_kanji_runs(limit: int) -> re.Pattern:
+    """Finds the runs of more than ``limit`` kanji, for ``candidate_sentences``."""
+    return re.compile(f"{KANJI}{{{limit + 1},}}")
 
 
 class Metric:
@@ -77,6 +85,7 @@ class Metric:
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise PatternError("max", "'max' must be a non-negative integer")
         self.max = limit
+        self.finder = None  # every sentence is measured, unless the measure has a finder
         if measure == "characters":
             self.measure = _characters
         elif measure == "commas":
@@ -89,6 +98,7 @@ class Metric:
             self.measure = _commas(set(chars), skip)
         elif measure == "kanji_run":
             self.measure = _kanji_run
+            self.finder = _long_kanji_runs(limit)
         else:
             raise PatternError("measure", "'measure' must be characters, commas or kanji_run")
         blocks = spec.get("blocks")
@@ -99,7 +109,7 @@ class Metric:
         self.blocks = blocks
 
     def check(self, doc, rule):
-        for s in doc.sentences:
+        for s, _ in candidate_sentences(doc, self.finder):
             if self.blocks is not None and s.kind not in self.blocks:
                 continue
             for begin, end, value in self.measure(s, self.max):

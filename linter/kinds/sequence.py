@@ -10,7 +10,7 @@ with captures (``as``/``same``) and gaps (``skip``)::
 from __future__ import annotations
 
 from ..document import Hit
-from ..matching import PatternError, compile_cues, compile_tokens, render, sentences_text
+from ..matching import PatternError, compile_cues, compile_tokens, render
 
 KEYS = {"tokens", "mark", "cues", "suggest"}
 
@@ -28,26 +28,21 @@ class Sequence:
 
     def check(self, doc, rule):
         pattern = self.pattern
-        if not pattern.may_occur_in(sentences_text(doc)):
-            return
-        for s in doc.sentences:
-            if not pattern.may_occur_in(s.text):
-                continue
+        for s, a, b, caps in pattern.matches_in(doc):
             toks = s.tokens
-            for a, b, caps in pattern.matches(toks):
-                begin, end = toks[a].begin, toks[b - 1].end
-                if not self.cues.accept(s.text, begin, end):
-                    continue
-                matched = s.text[begin:end]
-                if self.mark == "first":
-                    begin, end = toks[a].begin, toks[a].end
-                elif self.mark == "last":
-                    begin, end = toks[b - 1].begin, toks[b - 1].end
-                values = {k: t.surface for k, t in caps.items()}
-                sugg = []
-                if self.suggest is not None:
-                    sugg = [render(self.suggest, match=matched, **values)]
-                yield Hit(s, begin, end, render(rule.message, match=matched, **values), sugg)
+            begin, end = toks[a].begin, toks[b - 1].end
+            if not self.cues.accept(s.text, begin, end):
+                continue
+            matched = s.text[begin:end]
+            if self.mark == "first":
+                begin, end = toks[a].begin, toks[a].end
+            elif self.mark == "last":
+                begin, end = toks[b - 1].begin, toks[b - 1].end
+            values = {k: t.surface for k, t in caps.items()}
+            sugg = []
+            if self.suggest is not None:
+                sugg = [render(self.suggest, match=matched, **values)]
+            yield Hit(s, begin, end, render(rule.message, match=matched, **values), sugg)
 
 
 def compile(spec: dict) -> Sequence:

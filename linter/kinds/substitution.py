@@ -30,8 +30,6 @@ class Substitution:
             raise PatternError("replace", "a substitution needs 'replace', 'transform' or 'match' as a mapping wrong: right")
 
     def check(self, doc, rule):
-        if not self.matcher.may_match(doc):
-            return
         for s, span, matched in cued_spans(self.matcher, self.cues, doc, self.blocks):
             rep = span.replacement
             if rep is None and self.transform is not None:
