@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
 
+from . import regexcache
 from .document import PLACEHOLDER, ProseBlock, ProseBuilder
 from .plaintext import extract_plain
 
@@ -62,8 +63,8 @@ _OVERFLOW = "jalint_overflow"
 # every chain.  The tokens are the same: such a rule returns False before changing
 # any state (lheading leaves parentType set, but every rule reading it, list as a
 # terminator, is called only after its caller set it).
-_SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.M)  # after container prefixes
-_THREE_MARKS = re.compile(r"([-*_])[ \t]*\1[ \t]*\1")  # how a thematic break starts
+_SETEXT_UNDERLINE = regexcache.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.M)  # after container prefixes
+_THREE_MARKS = regexcache.compile(r"([-*_])[ \t]*\1[ \t]*\1")  # how a thematic break starts
 _OPTIONAL_RULES = (
     ("hr", lambda src: _THREE_MARKS.search(src) is not None),
     ("table", lambda src: "|" in src),  # the header row holds a pipe
@@ -100,24 +101,24 @@ def _parser(left_out: tuple[str, ...]) -> MarkdownIt:
     return md
 
 
-_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)))*[ \t]*")
-_DEEP_HINT = re.compile(r"^[ \t>*+\-.)0-9]{32,}[^ \t>*+\-.)0-9\r\n]", re.M)
+_CONTAINER_PREFIX = regexcache.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+_DEEP_HINT = regexcache.compile(r"^[ \t>*+\-.)0-9]{32,}[^ \t>*+\-.)0-9\r\n]", re.M)
 _LINK_BUDGET = 8  # link tails may rescan the text at most this many times over
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE = regexcache.compile(r"\r\n|\r|\n")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MARKUP_CHARS = r"\\`<&\[\]!*_~"  # (as a character class) chars that may start inline markup
-_SPECIAL = re.compile(rf"[{_MARKUP_CHARS}\n]|(?<![A-Za-z0-9])(?:https?://|www\.)")
-_MARKUP_CHAR = re.compile(f"[{_MARKUP_CHARS}]")
-_DEST_RUN = re.compile(r"[^\s\x00-\x1f()\\]*")  # plain characters of a link destination
-_URL_BODY = re.compile(r"[^\x00-\x20\x7f-\U0010ffff<\[\]`]*")
-_AUTOLINK = re.compile(
+_SPECIAL = regexcache.compile(rf"[{_MARKUP_CHARS}\n]|(?<![A-Za-z0-9])(?:https?://|www\.)")
+_MARKUP_CHAR = regexcache.compile(f"[{_MARKUP_CHARS}]")
+_DEST_RUN = regexcache.compile(r"[^\s\x00-\x1f()\\]*")  # plain characters of a link destination
+_URL_BODY = regexcache.compile(r"[^\x00-\x20\x7f-\U0010ffff<\[\]`]*")
+_AUTOLINK = regexcache.compile(
     r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*"
     r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*)>"
 )
 _ATTR = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:\-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
-_HTML = re.compile(
+_HTML = regexcache.compile(
     r"<[A-Za-z][A-Za-z0-9\-]*" + _ATTR + r"*\s*/?>"
     r"|</[A-Za-z][A-Za-z0-9\-]*\s*>"
     r"|<!---?>|<!--[\s\S]*?-->"
@@ -125,9 +126,9 @@ _HTML = re.compile(
     r"|<![A-Za-z][^>]*>"
     r"|<!\[CDATA\[[\s\S]*?\]\]>"
 )
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_PIPE_OR_ESCAPE = re.compile(r"\\.|\|", re.S)  # a backslash hides the char after it
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_BR = regexcache.compile(r"<br\s*/?>", re.IGNORECASE)
+_PIPE_OR_ESCAPE = regexcache.compile(r"\\.|\|", re.S)  # a backslash hides the char after it
+_ENTITY = regexcache.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 class _Lines:

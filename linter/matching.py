@@ -30,6 +30,7 @@ except ImportError:  # Python < 3.11
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from . import regexcache
 from .document import Sentence, Token
 
 ATTRS = ("surface", "normalized", "dictionary", "reading", "pos")
@@ -60,7 +61,7 @@ def _value_test(key: str, value: Any) -> Callable[[str], Any]:
         raise PatternError(key, f"'{key}' must be a string or a list of strings")
     if _is_regex(value):
         try:
-            return re.compile(value[1:-1]).search
+            return regexcache.compile(value[1:-1]).search
         except re.error as exc:
             raise PatternError(key, f"bad regular expression in '{key}': {exc}") from None
     if key == "pos":
@@ -294,7 +295,7 @@ class TokenPattern:
         self.surfaces, self.times = surfaces or (None, 0)
         self.fixed = not any(s.skip for s in steps)
         # finds the sentences that hold a required surface (see candidate_sentences)
-        self.finder = None if self.surfaces is None else re.compile("|".join(map(re.escape, self.surfaces)))
+        self.finder = None if self.surfaces is None else regexcache.compile("|".join(map(re.escape, self.surfaces)))
 
     def may_occur_in(self, text: str) -> bool:
         """False when ``text`` cannot hold a match (a surface it needs is missing)."""
@@ -516,7 +517,7 @@ def compile_regex(key: str, value: Any) -> re.Pattern:
     if not isinstance(value, str) or not value:
         raise PatternError(key, f"'{key}' must be a regular expression")
     try:
-        return re.compile(value)
+        return regexcache.compile(value)
     except re.error as exc:
         raise PatternError(key, f"bad regular expression in '{key}': {exc}") from None
 
@@ -592,7 +593,7 @@ def compile_finder(rx: re.Pattern) -> re.Pattern | None:
         changed = _relax(parsed, closes=True)
         literals = _literal_alternatives(parsed, rx.flags)
         if literals is not None:
-            return re.compile(_trie(literals), rx.flags)
+            return regexcache.compile(_trie(literals), rx.flags)
         if not _scanned_for(parsed, rx.flags):
             first = _first_chars(parsed, rx.flags)
             if first is not None:
@@ -898,7 +899,7 @@ def compile_text_pattern(rule: dict) -> TextPattern | None:
         else:
             raise PatternError("match", "'match' must be a string, a list of strings, or a mapping wrong: right")
         literals = sorted(literals, key=len, reverse=True)
-        rx = re.compile("|".join(re.escape(x) for x in literals))
+        rx = regexcache.compile("|".join(re.escape(x) for x in literals))
         return TextPattern(rx, True if word is None else word, replacements)
     if "regex" in rule:
         return TextPattern(compile_regex("regex", rule["regex"]), bool(word))

@@ -9,13 +9,15 @@ from __future__ import annotations
 import functools
 import re
 
+from . import regexcache
+
 QUOTES = {"「": "」", "『": "』", "“": "”", "\"": "\""}
 MAX_QUOTE = 30
-AFTER_MENTION = re.compile(
+AFTER_MENTION = regexcache.compile(
     r"^(という|といった|ではなく|でなく|じゃなく|と(の)?(表記|記載|記述|書|表現|言い換え|読|呼|置き換|修正|訂正|変換)|"
     r"は(誤|正し|表記|誤変換|不適切)|を(正し|誤|修正|訂正)|から「|→|⇒|->|に(修正|訂正|統一|変更|置き換))"
 )
-BEFORE_MENTION = re.compile(r"(表記|誤変換|誤記|誤字|用語|言葉|語|単語|表現)(は|を|が|の|、|：|:)?$")
+BEFORE_MENTION = regexcache.compile(r"(表記|誤変換|誤記|誤字|用語|言葉|語|単語|表現)(は|を|が|の|、|：|:)?$")
 
 
 def quoted_span(text: str, begin: int, end: int) -> tuple[int, int] | None:

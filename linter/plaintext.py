@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import re
 
+from . import regexcache
 from .document import ProseBlock, ProseBuilder
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE = regexcache.compile(r"\r\n|\r|\n")
 _INDENT = " \t\u3000"
-_ITEM = re.compile(
+_ITEM = regexcache.compile(
     r"[•・●○◦■□◆◇▪※]"
     r"|[-*+][ \t\u3000]"
     r"|[0-9０-９]+(?:[-－][0-9０-９]+)*[.．)）](?![0-9０-９])"
     r"|[（(][0-9０-９]+[）)]"
     r"|[①-⑳]"
 )
-_BULLET = re.compile(r"(?:[•・●○◦■□◆◇▪]|[-*+](?=[ \t\u3000]))[ \t\u3000]*")
+_BULLET = regexcache.compile(r"(?:[•・●○◦■□◆◇▪]|[-*+](?=[ \t\u3000]))[ \t\u3000]*")
 _HARD_END = tuple("。！？!?:：｡")
 
 

@@ -123,4 +123,7 @@ def assemble(config: Config, preset: str | None = None, extra_rule_files: list[s
             if setting.severity:
                 r = dataclasses.replace(r, severity=setting.severity)
             out.append(r)
+    from . import regexcache
+
+    regexcache.save()  # the patterns compiled so far (imports, rules): the next run reuses them
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from . import regexcache
 from .document import ProseBlock, Sentence
 
 TERMINATORS = set("。！？｡!?")
@@ -25,8 +26,8 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 # The chars split_block acts on; it jumps from one to the next over the rest.
-_MARKS = re.compile("[" + re.escape("".join(sorted(TERMINATORS | OPEN_QUOTES.keys() | CLOSE_QUOTES.keys()))) + "]")
-_TAIL = re.compile("[" + re.escape("".join(sorted(TERMINATORS | CLOSERS))) + "]*")  # kept with a terminator
+_MARKS = regexcache.compile("[" + re.escape("".join(sorted(TERMINATORS | OPEN_QUOTES.keys() | CLOSE_QUOTES.keys()))) + "]")
+_TAIL = regexcache.compile("[" + re.escape("".join(sorted(TERMINATORS | CLOSERS))) + "]*")  # kept with a terminator
 
 
 def _ends_sentence(text: str, i: int) -> bool:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import regexcache
 from .document import Finding, LineIndex
 
-DIRECTIVE = re.compile(
+DIRECTIVE = regexcache.compile(
     r"<!--\s*(?P<tool>jalint|textlint)-(?P<verb>disable-next-line|disable-line|disable|enable)\b(?P<rest>.*?)-->",
     re.S,
 )
-FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)
+FENCE = regexcache.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)
 
 
 @dataclass

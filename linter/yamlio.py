@@ -135,21 +135,27 @@ PARSED_FORMAT = 1
 _MISSING = object()
 
 
-def parsed_cache_dir() -> Path | None:
-    """The folder of parsed YAML files, or None when caching is off (``JALINT_NO_CACHE``
+def user_cache_dir() -> Path | None:
+    """jalint's user cache folder, or None when caching is off (``JALINT_NO_CACHE``
     set): ``$JALINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/jalint``, else
-    ``~/.cache/jalint`` (as black and pre-commit do), then ``yaml/`` inside."""
+    ``~/.cache/jalint`` (as black and pre-commit do)."""
     if os.environ.get("JALINT_NO_CACHE", "") not in ("", "0"):
         return None
     own = os.environ.get("JALINT_CACHE_DIR")
     if own:
-        return Path(own) / "yaml"
+        return Path(own)
     xdg = os.environ.get("XDG_CACHE_HOME")
     try:
         base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
     except RuntimeError:  # no home folder to be found
         return None
-    return base / "jalint" / "yaml"
+    return base / "jalint"
+
+
+def parsed_cache_dir() -> Path | None:
+    """The folder of parsed YAML files (``yaml/`` in the user cache folder), or None."""
+    base = user_cache_dir()
+    return base / "yaml" if base is not None else None
 
 
 class _ParsedEntry:

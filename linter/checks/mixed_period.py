@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from .. import regexcache
 from ..document import Hit
 from ..matching import render
 
-JAPANESE = re.compile(r"[ぁ-んァ-ヶ々〇〻\u3400-\u9FFF\uF900-\uFAFF]")
+JAPANESE = regexcache.compile(r"[ぁ-んァ-ヶ々〇〻\u3400-\u9FFF\uF900-\uFAFF]")
 FINE_END = set("。！？!?)）」』】〕")
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
+from .. import regexcache
 from ..document import Hit
 from ..matching import candidate_sentences, render
 
 PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "［": "］", "[": "]", "〔": "〕", "〈": "〉", "《": "》"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
-BRACKET = re.compile("[" + "".join(map(re.escape, [*PAIRS, *CLOSERS])) + "]")  # to skip other text at once
-ENUMERATOR = re.compile(
+BRACKET = regexcache.compile("[" + "".join(map(re.escape, [*PAIRS, *CLOSERS])) + "]")  # to skip other text at once
+ENUMERATOR = regexcache.compile(
     r"(?:(?<![0-9０-９])[0-9０-９]{1,3}(?:[-.．][0-9０-９]{1,3})?|[①-⑳]"
     r"|(?:^|(?<=[\s　、。：:]))(?:[a-zA-Zａ-ｚＡ-Ｚ]|[ア-ンあ-ん]|[ivxIVX]{1,4}))$"
 )

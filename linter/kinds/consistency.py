@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
 from pathlib import Path
 
+from .. import regexcache
 from ..document import Hit, Token
 from ..errors import JalintError
 from ..matching import PatternError, render
@@ -76,9 +77,9 @@ _POS_STR, _DICTIONARY, _BEGIN, _END = (operator.itemgetter(Token._fields.index(f
 # (surface, normalized, dictionary form): what decides whether a word is grouped by normalized form
 _AUTO_WORD = operator.itemgetter(*map(Token._fields.index, ("surface", "normalized", "dictionary")))
 # a sentence without any of these quotes has no mention in it
-_QUOTE = re.compile("[" + re.escape("".join(QUOTES)) + "]")
+_QUOTE = regexcache.compile("[" + re.escape("".join(QUOTES)) + "]")
 # where quoted_span (mentions.py) stops looking back for the quote that encloses a use
-_QUOTE_OR_STOP = re.compile("[" + re.escape("".join(QUOTES) + "」』”。") + "]")
+_QUOTE_OR_STOP = regexcache.compile("[" + re.escape("".join(QUOTES) + "」』”。") + "]")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -136,7 +137,7 @@ def _words_regex(words: frozenset) -> re.Pattern | None:
         node[""] = {}
     if not root:
         return None
-    return re.compile(_trie_pattern(root))
+    return regexcache.compile(_trie_pattern(root))
 
 
 def _trie_pattern(node: dict) -> str:
@@ -582,7 +583,7 @@ def auto_variant_ok(a: str, b: str) -> bool:
 
 
 # -- katakana spellings ---------------------------------------------------------------
-KATA_RUN = re.compile(r"[ァ-ヺー]{3,}")
+KATA_RUN = regexcache.compile(r"[ァ-ヺー]{3,}")
 _SMALL = str.maketrans("ァィゥェォヵヶャュョヮ", "アイウエオカケヤユヨワ")
 _VU = (("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴュ", "ビュ"), ("ヴ", "ブ"))
 

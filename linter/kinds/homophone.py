@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import regexcache
 from ..document import Hit
 from ..errors import JalintError
 from ..matching import PatternError, render
@@ -44,11 +45,11 @@ _MAX_LITERALS = 2000
 _LITERAL = r"[^\\.^$*+?{}\[\]|()]"
 # a group of literal alternatives (most cues are made of these), a run of literal
 # characters, or one character of regular-expression syntax
-_CUE_PIECE = re.compile(rf"\({_LITERAL}*(?:\|{_LITERAL}*)*\)|{_LITERAL}+|.", re.DOTALL)
+_CUE_PIECE = regexcache.compile(rf"\({_LITERAL}*(?:\|{_LITERAL}*)*\)|{_LITERAL}+|.", re.DOTALL)
 # one group of literal alternatives between literal text, (a|b|c)を: most cues
-_ONE_GROUP = re.compile(rf"({_LITERAL}*)\(({_LITERAL}*(?:\|{_LITERAL}*)*)\)({_LITERAL}*)")
+_ONE_GROUP = regexcache.compile(rf"({_LITERAL}*)\(({_LITERAL}*(?:\|{_LITERAL}*)*)\)({_LITERAL}*)")
 _SYNTAX = "\\.^$*+?{}[]|()"
-_SYNTAX_CHAR = re.compile(r"[\\.^$*+?{}\[\]|()]")
+_SYNTAX_CHAR = regexcache.compile(r"[\\.^$*+?{}\[\]|()]")
 
 
 def literal_strings(pattern: str) -> frozenset[str] | None:
@@ -143,8 +144,8 @@ class Cue:
     def compile(self) -> tuple:
         if self._compiled is None:
             try:
-                lp = re.compile(f"(?:{self.left_src})$") if self.left_src else None
-                rp = re.compile(f"^(?:{self.right_src})") if self.right_src else None
+                lp = regexcache.compile(f"(?:{self.left_src})$") if self.left_src else None
+                rp = regexcache.compile(f"^(?:{self.right_src})") if self.right_src else None
             except re.error as exc:
                 raise JalintError(f"{self.label}:{self.line}: cue {self.text!r} is not a valid pattern ({exc})") from None
             self._compiled = (lp, rp)
@@ -180,7 +181,7 @@ class CueSide:
     def _compile(self, indexes: list[int]) -> re.Pattern:
         body = "|".join(f"(?P<c{i}>{self.cues[i].left_src if self.left else self.cues[i].right_src})" for i in indexes)
         try:
-            return re.compile(f"(?:{body})$" if self.left else f"^(?:{body})")
+            return regexcache.compile(f"(?:{body})$" if self.left else f"^(?:{body})")
         except re.error:
             for i in indexes:
                 self.cues[i].compile()  # reports the bad cue with its file and line
@@ -510,7 +511,8 @@ def load_dictionaries(names: tuple[str, ...]) -> Dictionary:
                 surfaces.add(m.word)
     d.lemma_forms = frozenset(d.by_lemma)
     if surfaces:
-        d.regex = re.compile(words_pattern(surfaces))
+        d.regex = regexcache.compile(words_pattern(surfaces))
+    regexcache.save()  # loaded in each worker process: the next run finds them compiled
     return d
 
 

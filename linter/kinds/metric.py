@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 
+from .. import regexcache
 from ..document import Hit
 from ..matching import PatternError, candidate_sentences, render
 
 KEYS = {"measure", "max", "blocks", "commas", "skip_enumeration"}
 BLOCK_KINDS = {"heading", "paragraph", "list_item", "table_cell", "text"}
 KANJI = r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF々〆ヵヶ]"
-KANJI_RUN = re.compile(KANJI + "+")
+KANJI_RUN = regexcache.compile(KANJI + "+")
 
 
 # A measure gives (begin, end, value) for each place of a sentence over the limit, as a
@@ -75,7 +76,7 @@ def _kanji_run(s, limit):
 
 def _long_kanji_runs(limit: int) -> re.Pattern:
     """Finds the runs of more than ``limit`` kanji, for ``candidate_sentences``."""
-    return re.compile(f"{KANJI}{{{limit + 1},}}")
+    return regexcache.compile(f"{KANJI}{{{limit + 1},}}")
 
 
 class Metric:
