@@ -112,6 +112,15 @@ def _hash_tokenizer(h) -> None:
                     h.update(f"{name}:{n}:{st.st_size}:{st.st_mtime_ns}\n".encode())
 
 
+@functools.lru_cache(maxsize=1)
+def tokenizer_signature() -> str:
+    """``_hash_tokenizer`` as a string, once per process: what else is built from
+    Sudachi's tokens (a dictionary classified by them) is keyed by it too."""
+    h = hashlib.sha256()
+    _hash_tokenizer(h)
+    return h.hexdigest()
+
+
 def environment_key(cfg, rule_files=(), settings=()) -> str:
     """Everything except the linted files that decides the rules and the analyses:
     the version and code of jalint, the bundled rule and dictionary files, the configuration file and

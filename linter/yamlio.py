@@ -207,3 +207,27 @@ class _ParsedEntry:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def built_entry(kind: str, name, inputs, extra=()) -> _ParsedEntry | None:
+    """A cache entry for something built from files, such as a dictionary made ready
+    for matching: kept under ``built/`` in the user cache folder, one per ``kind``
+    and ``name``, keyed by jalint's version and code, ``extra`` and the path, size
+    and times of each of ``inputs`` (None when caching is off or an input is gone)."""
+    base = user_cache_dir()
+    if base is None:
+        return None
+    stats = []
+    try:
+        for path in inputs:
+            full = os.path.abspath(path)
+            st = os.stat(full)
+            stats.append((full, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    except (OSError, ValueError):
+        return None
+    key = (PARSED_FORMAT, __version__, source_digest(), kind, name, tuple(extra), tuple(stats))
+    digest = hashlib.sha256(repr((kind, name)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return _ParsedEntry(base / "built" / f"{kind}-{digest}.pickle", key)
+
+
+MISSING = _MISSING  # what an entry's read() gives when it holds nothing for its key

@@ -191,3 +191,67 @@ def test_occurrences_are_the_token_aligned_matches(bundled, eval_texts):
         assert got == list(_reference_occurrences(s, bundled)), s.text
         found += len(got)
     assert found > 500
+
+
+# -- the prepared dictionary, kept between runs ------------------------------------------
+def _shape(d) -> tuple:
+    """Everything of a loaded dictionary that matching reads."""
+    return (
+        [(cs.reading, cs.source, cs.index,
+          [(m.word, m.line, m.lemma, m.reading, m.stem,
+            [(c.text, c.left_src, c.right_src, c.strong, c.line, c.label) for c in m.cues]) for m in cs.members])
+         for cs in d.sets],
+        {w: [(cs.index, m.word) for cs, m in entries] for w, entries in d.by_surface.items()},
+        {w: [(cs.index, m.word) for cs, m in entries] for w, entries in d.by_lemma.items()},
+        d.lemma_forms,
+        d.regex.pattern if d.regex is not None else None,
+    )
+
+
+OWN = """\
+sets:
+  - reading: じょうせい
+    members:
+      情勢:
+        strong: ['(国際|政治)〜']
+      醸成:
+        strong: ['(機運|文化)の〜を']
+"""
+
+
+def test_a_kept_dictionary_is_the_dictionary_built_from_the_files(tmp_path, monkeypatch, bundled, eval_texts,
+                                                                   rules_by_id):
+    monkeypatch.setenv("JALINT_CACHE_DIR", str(tmp_path))
+    homophone.prepared_dictionaries.cache_clear()
+    built = homophone.prepared_dictionaries(("homophones",))  # builds and keeps it
+    assert list((tmp_path / "built").iterdir())
+    homophone.prepared_dictionaries.cache_clear()
+    kept = homophone.prepared_dictionaries(("homophones",))  # read back
+    homophone.prepared_dictionaries.cache_clear()
+    assert kept is not built and _shape(kept) == _shape(built) == _shape(bundled)
+    rule = rules_by_id["misconversion/homophone"]
+    docs = [build_document(Source("t.txt", text, "text")) for text in eval_texts]
+    found = {}
+    for name, d in (("built", built), ("kept", kept)):
+        checker = homophone.Homophone({"dictionaries": ["homophones"]})
+        checker._dictionary = d
+        found[name] = [(h.begin, h.end, h.message, h.severity, h.source) for doc in docs for h in checker.check(doc, rule)]
+    assert found["kept"] == found["built"] and len(found["built"]) > 300
+
+
+def test_a_changed_dictionary_file_is_read_again(tmp_path, monkeypatch, tokenizer):
+    monkeypatch.setenv("JALINT_CACHE_DIR", str(tmp_path / "cache"))
+    own = tmp_path / "own.yaml"
+    own.write_text(OWN, encoding="utf-8")
+    names = (str(own),)
+    for fn in (homophone.prepared_dictionaries, homophone.load_dictionaries):
+        fn.cache_clear()
+    first = homophone.prepared_dictionaries(names)
+    assert [m.word for m in first.sets[0].members] == ["情勢", "醸成"]
+    own.write_text(OWN.replace("醸成", "上製"), encoding="utf-8")
+    for fn in (homophone.prepared_dictionaries, homophone.load_dictionaries):
+        fn.cache_clear()
+    again = homophone.prepared_dictionaries(names)
+    for fn in (homophone.prepared_dictionaries, homophone.load_dictionaries):
+        fn.cache_clear()
+    assert [m.word for m in again.sets[0].members] == ["情勢", "上製"]

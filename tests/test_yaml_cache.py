@@ -173,3 +173,19 @@ def test_the_folder_follows_the_environment(tmp_path, monkeypatch):
     assert yamlio.parsed_cache_dir() == tmp_path / "home" / ".cache" / "jalint" / "yaml"
     monkeypatch.setenv("JALINT_NO_CACHE", "1")
     assert yamlio.parsed_cache_dir() is None
+
+
+def test_a_built_entry_is_keyed_by_its_inputs_and_extra(tmp_path, monkeypatch):
+    monkeypatch.setenv("JALINT_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "words.yaml"
+    source.write_text("a: 1\n", encoding="utf-8")
+    entry = yamlio.built_entry("words", ("words",), [source], ("tokenizer 1",))
+    assert entry.read() is yamlio.MISSING
+    entry.write({"built": True})
+    assert yamlio.built_entry("words", ("words",), [source], ("tokenizer 1",)).read() == {"built": True}
+    assert yamlio.built_entry("words", ("words",), [source], ("tokenizer 2",)).read() is yamlio.MISSING
+    source.write_text("a: 22\n", encoding="utf-8")  # another size
+    assert yamlio.built_entry("words", ("words",), [source], ("tokenizer 1",)).read() is yamlio.MISSING
+    assert yamlio.built_entry("words", ("words",), [tmp_path / "gone.yaml"]) is None
+    monkeypatch.setenv("JALINT_NO_CACHE", "1")
+    assert yamlio.built_entry("words", ("words",), [source]) is None

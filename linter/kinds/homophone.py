@@ -22,6 +22,7 @@ Rule::
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import operator
@@ -553,6 +554,40 @@ def _gated(words: list[str]) -> str:
     return "|".join(groups)
 
 
+@functools.lru_cache(maxsize=16)
+def prepared_dictionaries(names: tuple[str, ...]) -> Dictionary:
+    """``load_dictionaries``, kept in the user cache folder between runs.  Building
+    it (reading the files, tokenizing each member to classify it) took every worker
+    process of every run about 25 ms; unpickling it takes a few.  (Cue filters and
+    matchers are built as sets are met: kept, their expanded strings would take
+    longer to unpickle than most runs spend building the few they need.)  The entry is keyed by the
+    dictionary files, the tokenizer (Sudachi, its dictionary and the user
+    dictionary, which decide how members are classified) and jalint's code."""
+    from .. import tokenizer
+    from ..cache import tokenizer_signature
+    from ..yamlio import MISSING, built_entry
+
+    try:
+        inputs = [path for name in names for path, _ in _files(name)]
+    except JalintError:
+        inputs = None  # the load below reports it
+    user = tokenizer._user_dictionary
+    entry = None
+    if inputs is not None:
+        entry = built_entry("homophones", names, inputs + ([Path(user)] if user else []),
+                            (user, tokenizer_signature()))
+    if entry is not None:
+        stored = entry.read()
+        if stored is not MISSING:
+            d, pattern = stored
+            d.regex = regexcache.compile(pattern) if pattern is not None else None
+            return d
+    d = load_dictionaries(names)
+    if entry is not None:
+        entry.write((dataclasses.replace(d, regex=None), d.regex.pattern if d.regex is not None else None))
+    return d
+
+
 class Homophone:
     def __init__(self, spec: dict):
         names = spec.get("dictionaries")
@@ -569,7 +604,7 @@ class Homophone:
     @property
     def dictionary(self) -> Dictionary:
         if self._dictionary is None:
-            self._dictionary = load_dictionaries(self.names)
+            self._dictionary = prepared_dictionaries(self.names)
         return self._dictionary
 
     def counts(self) -> list[tuple[str, int]]:
