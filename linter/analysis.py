@@ -170,27 +170,19 @@ def analyse_files(paths: list[str], rules: list, options: Options, jobs: int, li
     from .source import read_file
 
     if jobs > 1 and len(paths) > 1:
-        import multiprocessing
+        from . import forkpool
 
-        try:
-            ctx = multiprocessing.get_context("fork")
-        except ValueError:
-            ctx = None
-        if ctx is not None:
+        if forkpool.available():
             from .tokenizer import sudachi_tokenizer
 
             # forked workers inherit the loaded rules and the Sudachi dictionary
             # (the parent needs it later for readings anyway)
             sudachi_tokenizer(options.split_mode)
             _init_worker(rules, options)
-            order = _largest_first(paths)
-            items = [(i, paths[i], lint) for i in order]
-            workers = min(jobs, len(paths))
-            chunk = max(1, min(32, len(items) // (workers * 16)))
+            items = [(i, paths[i], lint) for i in _largest_first(paths)]
             out: list = [None] * len(paths)
-            with ctx.Pool(workers) as pool:
-                for i, result in pool.imap_unordered(_work, items, chunksize=chunk):
-                    out[i] = result
+            for i, result in forkpool.imap_unordered(_work, items, jobs):
+                out[i] = result
             return out
     out = []
     for p in paths:
