@@ -10,7 +10,9 @@ noisy; absolute seconds mean little):
              a file beforehand), reading each morpheme's surface, part of speech,
              normalized, dictionary and reading forms and offsets
   jalint     cold: a new process, as CI runs it — recommended preset, every rule,
-             --jobs 1 and the default (all cores), and a warm --cache re-run;
+             --jobs 1 and the default (all cores), and a warm --cache re-run; the
+             user cache (parsed rule files, compiled regexes) is filled, as on any
+             machine after its first run, except in the row "empty user cache";
              warm: the core called again in this process, as the language server does
   textlint   textlint with textlint-rule-preset-ja-technical-writing, when installed:
                  npm install --prefix bench/textlint textlint \\
@@ -159,6 +161,9 @@ def bench_corpus(name: str, corpus: Path, runs: int, work: Path, table: list, wi
     rows["_startup"] = wall
     table.append((name, "jalint start-up (a one-sentence file)", wall, 0, rss, codes))
     jalint = [py, "-m", "linter", "--format", "json"]
+    user_cache = Path(os.environ["JALINT_CACHE_DIR"])
+    for preset in ("recommended", "all"):  # fill the user cache (parsed YAML, regexes, dictionaries)
+        run_measured(jalint + ["--preset", preset, str(empty)], cwd=work)
     for label, extra in (
         ("jalint recommended, cold, --jobs 1", ["--jobs", "1"]),
         ("jalint recommended, cold, default jobs", []),
@@ -167,10 +172,19 @@ def bench_corpus(name: str, corpus: Path, runs: int, work: Path, table: list, wi
     ):
         wall, rss, codes = median_run(jalint + extra + [str(corpus)], runs, cwd=work)
         add(label, wall, rss, codes)
+
+    def clear_user_cache():
+        shutil.rmtree(user_cache, ignore_errors=True)
+
+    # the very first run on a machine, before the user cache holds anything
+    wall, rss, codes = median_run(jalint + [str(corpus)], runs, cwd=work, before=clear_user_cache)
+    add("jalint recommended, cold, empty user cache", wall, rss, codes)
+    run_measured(jalint + ["--preset", "all", str(empty)], cwd=work)  # filled again
     cache_dir = work / ".jalint_cache"
 
-    def clear_cache():
+    def clear_cache():  # the project's result cache and the kept outputs of commands
         shutil.rmtree(cache_dir, ignore_errors=True)
+        shutil.rmtree(user_cache / "replay", ignore_errors=True)
 
     wall, rss, codes = median_run(jalint + ["--cache", str(corpus)], runs, cwd=work, before=clear_cache)
     add("jalint recommended, --cache, cold", wall, rss, codes)
@@ -231,6 +245,10 @@ def main() -> int:
     summaries = {}
     with tempfile.TemporaryDirectory(prefix="jalint-bench-") as tmp:
         work = Path(tmp)
+        # jalint's user cache (parsed rule files, compiled regexes, kept outputs) of
+        # this benchmark alone: filled before the cold rows, as on any machine after
+        # its first run, and emptied for the row that measures that first run
+        os.environ["JALINT_CACHE_DIR"] = str(work / "user-cache")
         summaries["policy"] = bench_corpus("policy", args.corpus, args.runs, work, table, not args.no_textlint)
         if not args.skip_big:
             big = work / "big"
@@ -259,12 +277,15 @@ def main() -> int:
         name = "policy" if name == "policy" else f"{args.big_mb:g} MB"
         floor = rows["floor: Sudachi alone"]
         for label in ("jalint recommended, cold, default jobs", "jalint recommended, cold, --jobs 1",
-                      "jalint all rules, cold, default jobs", "jalint all rules, cold, --jobs 1"):
+                      "jalint all rules, cold, default jobs", "jalint all rules, cold, --jobs 1",
+                      "jalint recommended, cold, empty user cache"):
             print(f"| {name} | {label} / floor | {rows[label] / floor:.2f} |")
         print(f"| {name} | --jobs 1 / default jobs | "
               f"{rows['jalint recommended, cold, --jobs 1'] / rows['jalint recommended, cold, default jobs']:.2f} |")
         print(f"| {name} | cache cold / cache warm | "
               f"{rows['jalint recommended, --cache, cold'] / rows['jalint recommended, --cache, warm re-run']:.2f} |")
+        print(f"| {name} | cold (default jobs) / cache warm | "
+              f"{rows['jalint recommended, cold, default jobs'] / rows['jalint recommended, --cache, warm re-run']:.2f} |")
         if "textlint ja-technical-writing" in rows:
             print(f"| {name} | textlint / jalint (technical-writing vs recommended, default jobs) | "
                   f"{rows['textlint ja-technical-writing'] / rows['jalint recommended, cold, default jobs']:.2f} |")

@@ -112,6 +112,34 @@ def _hash_tokenizer(h) -> None:
                     h.update(f"{name}:{n}:{st.st_size}:{st.st_mtime_ns}\n".encode())
 
 
+def _tokenizer_folders() -> list[str]:
+    import importlib.util
+
+    folders = []
+    for name in ("sudachipy", "sudachidict_core"):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        folders.extend((spec.submodule_search_locations or []) if spec else [])
+    return folders
+
+
+def environment_paths(cfg, rule_files=()) -> list[str]:
+    """Every file and folder ``environment_key`` reads or lists: jalint's code, the
+    bundled rules and dictionaries, SudachiPy and its dictionary, the configuration
+    and the files it names.  What a quick check of a kept output (``replay``)
+    looks at instead of hashing them."""
+    out = []
+    for base in (SOURCE_ROOT, package_data_dir("rules"), package_data_dir("dictionaries"), *_tokenizer_folders()):
+        for top, dirs, names in os.walk(base):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            out.append(top)
+            out.extend(os.path.join(top, n) for n in sorted(names) if not n.endswith(".pyc"))
+    out.extend(str(p) for p in (cfg.path, *cfg.rule_files, *cfg.prh, cfg.user_dictionary, *rule_files) if p)
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def tokenizer_signature() -> str:
     """``_hash_tokenizer`` as a string, once per process: what else is built from

@@ -179,11 +179,13 @@ def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule
     sys.stdout.flush()
     if outcome.replay is not None and report_stream is sys.stdout and code != 2 and not summary_file:
         from .cache import RunOutput
-        from .replay import presentation
+        from . import replay
 
         argv = (click.get_current_context().find_root().obj or {}).get("argv")
         if argv is not None:
-            outcome.replay.keep_output(presentation(argv), RunOutput(report, "".join(f"{line}\n" for line in said), code))
+            told = "".join(f"{line}\n" for line in said)
+            outcome.replay.keep_output(replay.presentation(argv), RunOutput(report, told, code))
+            replay.keep(argv, *outcome.replay_paths, report, told, code)
     sys.exit(code)
 
 

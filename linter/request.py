@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import config as config_mod
 from .cache import Digests, RunCache
@@ -32,14 +33,14 @@ class Request:
 
 
 def linted_files(req: Request, cfg: config_mod.Config, errors: list | None = None,
-                 notices: list | None = None) -> list[str]:
+                 notices: list | None = None, visited: list | None = None) -> list[str]:
     """The files to lint, each once (a file reached through a link is linted under
     the first name met).  A path that does not exist or a folder that cannot be
     listed is one of ``errors`` (the other files are still linted)."""
     given = list(req.paths) or ["."]
     if given.count("-") > 1:
         raise JalintError("standard input ('-') can be given only once")
-    found = walk_files(given, errors, notices)
+    found = walk_files(given, errors, notices, visited)
     seen, out = set(), []
     for f, key, walked in found:
         if walked and not cfg.selects(f):
@@ -50,7 +51,7 @@ def linted_files(req: Request, cfg: config_mod.Config, errors: list | None = Non
     return out
 
 
-def project_files(cfg: config_mod.Config, linted: list[str]) -> list[str]:
+def project_files(cfg: config_mod.Config, linted: list[str], visited: list | None = None) -> list[str]:
     """Other files of a configured project, read only to count variants (problems
     with them are reported when they are linted themselves)."""
     if cfg.path is None or cfg.root is None:
@@ -63,7 +64,7 @@ def project_files(cfg: config_mod.Config, linted: list[str]) -> list[str]:
                 mine.add((st.st_dev, st.st_ino))
             except OSError:
                 pass
-    return [f for f, key, _ in walk_files([str(cfg.root)], [], []) if cfg.selects(f) and key not in mine]
+    return [f for f, key, _ in walk_files([str(cfg.root)], [], [], visited) if cfg.selects(f) and key not in mine]
 
 
 def run_cacheable(req: Request) -> bool:
@@ -78,9 +79,32 @@ def replayable(req: Request) -> bool:
     return run_cacheable(req) and not (req.baseline or req.write_baseline or req.diff_base or req.encoding)
 
 
-def run_cache_for(req: Request, cfg: config_mod.Config, files: list[str]) -> RunCache:
+def run_cache_for(req: Request, cfg: config_mod.Config, files: list[str], visited: list | None = None) -> RunCache:
     """The run's entry, keyed by the request, the linted files and the project's
     other files (which consistency may count: always keyed, so that no rule needs
     to be built to know)."""
     request = (req.preset, tuple(req.paths), tuple(req.rule_files), req.min_severity, req.report_unused_disables)
-    return RunCache(cfg, request, req.rule_files, files, project_files(cfg, files), Digests())
+    return RunCache(cfg, request, req.rule_files, files, project_files(cfg, files, visited), Digests())
+
+
+def depended_paths(req: Request, cfg: config_mod.Config, files: list[str], counted: list[str],
+                    visited: list[str]) -> tuple[list[str], list[str]]:
+    """What a replayable run's output depends on, as (files and folders whose
+    state counts, paths whose existence alone counts): the files linted and
+    counted, the folders listed to find them, what the run cache's environment
+    key covers (jalint, its data, SudachiPy, the configuration and the files it
+    names), and, in every folder above the first path, the configuration files
+    that could have been found there (and whether ``.git`` marks a project root)."""
+    from .cache import environment_paths
+
+    states = [*files, *counted, *visited, *environment_paths(cfg, req.rule_files)]
+    presence: list[str] = []
+    if not req.config:
+        given = next((p for p in req.paths if p != "-"), ".")
+        states.append(given)  # (a link moved elsewhere changes what it leads to)
+        first = Path(given).resolve()
+        folder = first if first.is_dir() else first.parent
+        for d in (folder, *folder.parents):
+            states.extend(str(d / name) for name in (*config_mod.CONFIG_NAMES, "pyproject.toml"))
+            presence.append(str(d / ".git"))
+    return states, presence

@@ -18,7 +18,8 @@ from .cache import LazyLines, ResultCache, RunCache, RunEntry
 from .document import LineIndex, Result
 from .errors import JalintError
 from .encoding import SkippedFile, normalize as normalize_encoding
-from .request import Request, linted_files, project_files, replayable, run_cache_for, run_cacheable
+from .request import (Request, depended_paths, linted_files, project_files, replayable, run_cache_for,
+                      run_cacheable)
 from .source import Source, read_file, read_stdin
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class Outcome:
     notices: list[str] = field(default_factory=list)  # files skipped on purpose (binary …), and fallbacks
     stdout_encoding: str = "utf-8"  # --fix on standard input: the input's own encoding
     replay: RunCache | None = None  # where the command's output may be kept for a re-run (``linter.replay``)
+    replay_paths: tuple = ([], [])  # what that output depends on (see request.depended_paths)
 
 
 def execute(req: Request) -> Outcome:
@@ -57,10 +59,12 @@ def execute(req: Request) -> Outcome:
     outcome = Outcome(Result(), {}, config=cfg)
     run_cache = None
     if run_cacheable(req):
-        files = linted_files(req, cfg, outcome.errors, outcome.notices)
-        run_cache = run_cache_for(req, cfg, files)
+        visited: list[str] = []
+        files = linted_files(req, cfg, outcome.errors, outcome.notices, visited)
+        run_cache = run_cache_for(req, cfg, files, visited)
         if replayable(req) and not outcome.notices and not outcome.errors:
             outcome.replay = run_cache
+            outcome.replay_paths = depended_paths(req, cfg, files, run_cache.counted, visited)
         entry = run_cache.get()
         if entry is not None:
             return _replay(req, entry, outcome)

@@ -142,12 +142,13 @@ def _lintable(name: str) -> bool:
 
 
 def walk_files(paths: list[str], errors: list[str] | None = None,
-               notices: list[str] | None = None) -> list[tuple[str, tuple, bool]]:
+               notices: list[str] | None = None, visited: list[str] | None = None) -> list[tuple[str, tuple, bool]]:
     """(path, identity, found by walking) for every file to lint, in order, each file
     once.  The identity is (device, inode), so a file reached through a symbolic or
     hard link is linted once.  Problems go to ``errors`` (a path that does not exist,
     a folder that cannot be listed) and ``notices`` (a broken link skipped); without
-    an ``errors`` list the first problem is raised."""
+    an ``errors`` list the first problem is raised.  Each folder listed is added to
+    ``visited``."""
 
     def problem(message: str) -> None:
         if errors is None:
@@ -184,6 +185,8 @@ def walk_files(paths: list[str], errors: list[str] | None = None,
         stack = [(p, st.st_dev)]
         while stack:
             folder, dev = stack.pop()
+            if visited is not None:
+                visited.append(folder)
             try:
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name)

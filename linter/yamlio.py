@@ -11,6 +11,7 @@ from pathlib import Path
 from . import __version__
 from .cache import source_digest
 from .errors import JalintError
+from .userdirs import user_cache_dir
 
 
 class LineDict(dict):
@@ -133,23 +134,6 @@ def load_yaml_file(path, label: str, what: str):
 # What a cached entry holds; bumped when the parsed structures change shape.
 PARSED_FORMAT = 1
 _MISSING = object()
-
-
-def user_cache_dir() -> Path | None:
-    """jalint's user cache folder, or None when caching is off (``JALINT_NO_CACHE``
-    set): ``$JALINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/jalint``, else
-    ``~/.cache/jalint`` (as black and pre-commit do)."""
-    if os.environ.get("JALINT_NO_CACHE", "") not in ("", "0"):
-        return None
-    own = os.environ.get("JALINT_CACHE_DIR")
-    if own:
-        return Path(own)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    try:
-        base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    except RuntimeError:  # no home folder to be found
-        return None
-    return base / "jalint"
 
 
 def parsed_cache_dir() -> Path | None:

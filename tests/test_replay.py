@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from linter import cache as cache_mod
+from linter import replay
 from linter.replay import parse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +30,7 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
+sys.stderr.write("QUICK=" + ("linter.request" in sys.modules and "no" or "yes") + "\\n")
 sys.stderr.write("CLICK=" + ("click" in sys.modules and "yes" or "no") + "\\n")
 sys.exit(code)
 """
@@ -40,11 +43,21 @@ def jalint(folder: Path, *args, stdin: str | None = None, **env):
     r = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=folder, env=environ, input=stdin,
                        capture_output=True, text=True, timeout=120)
     err, _, marker = r.stderr.rpartition("CLICK=")
+    err, _, quick = err.rpartition("QUICK=")
+    LAST_QUICK[0] = quick.strip() == "yes"
     return r.returncode, r.stdout, err, marker.strip() == "no"
 
 
+LAST_QUICK = [False]  # whether the last command was answered by the quick record
+
+
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, monkeypatch):
+    # this test's own user cache (quick records), outside the project it lints, made
+    # now: made by a run, it would change a folder above the project
+    user_cache = tmp_path.parent / f"{tmp_path.name}-user-cache"
+    user_cache.mkdir()
+    monkeypatch.setenv("JALINT_CACHE_DIR", str(user_cache))
     cache_mod._digest_of_sources.cache_clear()
     (tmp_path / "a.md").write_text(A_TEXT, encoding="utf-8")
     (tmp_path / "b.md").write_text(B_TEXT, encoding="utf-8")
@@ -157,3 +170,76 @@ def test_a_plain_command_is_read_as_the_command_line_reads_it():
                     "--rule-file=r2.yaml", "--config", "c.yaml", "-j", "2", "y.md"])
     assert fields == {"paths": ["x.md", "y.md"], "rule_files": ["r1.yaml", "r2.yaml"], "cache": True,
                       "report_unused_disables": False, "preset": "all", "config": "c.yaml", "min_severity": "error"}
+
+
+# -- the quick record -------------------------------------------------------------
+def test_the_quick_record_answers_until_anything_it_depends_on_changes(project):
+    """One test, one wait: a file changed less than RACY_NS ago may change again
+    unseen, so no quick record is kept for it; the project must be older.  (The
+    first run creating .jalint_cache/ would change the project folder.)"""
+    (project / ".jalint_cache").mkdir()
+    time.sleep(replay.RACY_NS / 1e9 + 0.2)
+    args = ("--cache", "--format", "json", ".")
+    cold = jalint(project, *args)
+    warm = jalint(project, *args)
+    assert warm[3] and LAST_QUICK[0] and warm[:3] == cold[:3]
+    # the same size, another text: the change time tells
+    text = (project / "a.md").read_text(encoding="utf-8")
+    (project / "a.md").write_text(text.replace("障害", "障碍"), encoding="utf-8")  # 6 bytes both
+    changed = jalint(project, *args)
+    assert not LAST_QUICK[0] and changed[:3] == jalint(project, *args[1:])[:3] and changed[:3] != cold[:3]
+    # a new file in a listed folder
+    (project / "c.md").write_text("朝早く起きれる。\n", encoding="utf-8")
+    added = jalint(project, *args)
+    assert not LAST_QUICK[0] and '"c.md"' in added[1]
+    # a configuration appears where it is looked for
+    (project / ".jalint.yaml").write_text("rules:\n  style/ra-nuki: off\n", encoding="utf-8")
+    configured = jalint(project, *args)
+    assert not LAST_QUICK[0] and "style/ra-nuki" not in configured[1]
+
+
+def test_a_kept_quick_record_is_read_back_and_any_change_voids_it(tmp_path, monkeypatch):
+    user_cache = tmp_path / "user-cache"
+    user_cache.mkdir()
+    monkeypatch.setenv("JALINT_CACHE_DIR", str(user_cache))
+    monkeypatch.setattr(replay, "RACY_NS", 0)
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    (project / "a.md").write_text(A_TEXT, encoding="utf-8")
+    argv = ["--cache", "a.md"]
+    shown = replay.presentation(argv)
+    replay.keep(argv, ["a.md", str(project), "missing.md"], [".git"], "out\n", "err\n", 1)
+    assert replay._quick_output(shown) == ("out\n", "err\n", 1)
+    assert replay._quick_output(replay.presentation(["--cache", "b.md"])) is None  # another command
+    (project / "missing.md").write_text("", encoding="utf-8")  # what was missing appears
+    assert replay._quick_output(shown) is None
+    os.unlink(project / "missing.md")
+    replay.keep(argv, ["a.md"], [".git"], "out\n", "", 0)
+    assert replay._quick_output(shown) == ("out\n", "", 0)
+    (project / ".git").mkdir()  # a project root appears
+    assert replay._quick_output(shown) is None
+    replay.keep(argv, ["a.md"], [".git"], "out\n", "", 0)
+    (project / ".git" / "index").write_text("", encoding="utf-8")  # git at work: only presence counts
+    assert replay._quick_output(shown) == ("out\n", "", 0)
+    os.utime(project / "a.md", ns=(0, 0))  # times set back: the change time still moves
+    assert replay._quick_output(shown) is None
+
+
+def test_no_quick_record_for_a_file_changed_just_now(tmp_path, monkeypatch):
+    monkeypatch.setenv("JALINT_CACHE_DIR", str(tmp_path / "user-cache"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text(A_TEXT, encoding="utf-8")
+    replay.keep(["--cache", "a.md"], ["a.md"], [], "out\n", "", 0)
+    assert replay._quick_output(replay.presentation(["--cache", "a.md"])) is None
+    assert not (tmp_path / "user-cache" / "replay").exists()
+
+
+def test_quick_records_are_pruned_to_the_newest(tmp_path, monkeypatch):
+    monkeypatch.setenv("JALINT_CACHE_DIR", str(tmp_path / "user-cache"))
+    monkeypatch.setattr(replay, "RACY_NS", 0)
+    monkeypatch.setattr(replay, "KEPT_QUICK", 3)
+    monkeypatch.chdir(tmp_path)
+    for n in range(6):
+        replay.keep(["--cache", f"{n}.md"], [], [], "", "", 0)
+    assert len(list((tmp_path / "user-cache" / "replay").iterdir())) == 3

@@ -1,0 +1,31 @@
+"""jalint's user cache folder (a module of its own, on os.path alone: a re-run
+answered from the cache finds it without importing anything else)."""
+from __future__ import annotations
+
+import os
+
+
+def user_cache_folder() -> str | None:
+    """jalint's user cache folder, or None when caching is off (``JALINT_NO_CACHE``
+    set): ``$JALINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/jalint``, else
+    ``~/.cache/jalint`` (as black and pre-commit do)."""
+    if os.environ.get("JALINT_NO_CACHE", "") not in ("", "0"):
+        return None
+    own = os.environ.get("JALINT_CACHE_DIR")
+    if own:
+        return own
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return os.path.join(xdg, "jalint")
+    home = os.path.expanduser("~")
+    if home == "~":  # no home folder to be found
+        return None
+    return os.path.join(home, ".cache", "jalint")
+
+
+def user_cache_dir():
+    """``user_cache_folder`` as a Path (or None)."""
+    from pathlib import Path
+
+    folder = user_cache_folder()
+    return Path(folder) if folder is not None else None
