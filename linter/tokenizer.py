@@ -88,15 +88,16 @@ def _pos_table(user_dictionary: str | None) -> dict:
     return {}
 
 
-def _new_lexeme(m, key: tuple, user: str | None) -> tuple:
+def _new_lexeme(m, surface: str, user: str | None) -> tuple:
     """The shared fields (surface, pos, normalized, dictionary, reading, pos_str) of
-    the morpheme ``m`` whose lexicon key is ``key``; remembered for the next time."""
+    the morpheme ``m`` spelled ``surface``; remembered for the next time under the
+    lexicon key (word id, surface)."""
     lexicon = _lexicon(user)
     if len(lexicon) >= LEXICON_LIMIT:
         lexicon.clear()
     pos, pos_str = _pos(m.part_of_speech_id(), user)
-    lexeme = (key[1], pos, m.normalized_form(), m.dictionary_form(), m.reading_form(), pos_str)
-    lexicon[key] = lexeme
+    lexeme = (surface, pos, m.normalized_form(), m.dictionary_form(), m.reading_form(), pos_str)
+    lexicon[(m.word_id(), surface)] = lexeme
     return lexeme
 
 
@@ -153,13 +154,14 @@ def _make_tokens(morphemes, text: str, base: int) -> list[Token]:
     append = out.append
     user = _user_dictionary
     get = _lexicon(user).get
+    make = tuple.__new__  # make(Token, fields): new_token without its partial's call
     e = 0
     for m in morphemes:
         b = e
         e = m.end()
-        key = (m.word_id(), text[b:e])
-        surface, pos, normalized, dictionary, reading, pos_str = get(key) or _new_lexeme(m, key, user)
-        append(new_token((surface, pos, normalized, dictionary, reading, b + base, e + base, pos_str)))
+        surface, pos, normalized, dictionary, reading, pos_str = (
+            get((m.word_id(), text[b:e])) or _new_lexeme(m, text[b:e], user))
+        append(make(Token, (surface, pos, normalized, dictionary, reading, b + base, e + base, pos_str)))
     return out
 
 
@@ -182,23 +184,27 @@ def _tokenize_batch(tok, batch: list[Sentence]) -> None:
 
     The loop runs once per morpheme of the corpus, so it is kept lean: a morpheme
     begins where the one before it ends (Sudachi covers the text end to end), the
-    shared word fields come from the lexicon, and a morpheme that does not lie
-    inside the current sentence leaves the fast path for ``_BatchCursor``."""
+    shared word fields come from the lexicon, tokens are made with ``tuple.__new__``
+    directly (``new_token``'s partial is one more call a morpheme), and a morpheme
+    that ends past the current sentence leaves the fast path for ``_BatchCursor``.
+    The fast path need not check that a morpheme begins inside the sentence: the
+    cursor only ever opens a sentence at or before the next morpheme's start."""
     joined = SEPARATOR.join(s.text for s in batch)
     with _lock:
         ms = tok.tokenize(joined)
     user = _user_dictionary
     get = _lexicon(user).get
+    make = tuple.__new__
     cursor = _BatchCursor(batch)
     start, end, append = cursor.start, cursor.end, cursor.append
     e = 0
     for m in ms:
         b = e
         e = m.end()
-        if b >= start and e <= end:
-            key = (m.word_id(), joined[b:e])
-            surface, pos, normalized, dictionary, reading, pos_str = get(key) or _new_lexeme(m, key, user)
-            append(new_token((surface, pos, normalized, dictionary, reading, b - start, e - start, pos_str)))
+        if e <= end:
+            surface, pos, normalized, dictionary, reading, pos_str = (
+                get((m.word_id(), joined[b:e])) or _new_lexeme(m, joined[b:e], user))
+            append(make(Token, (surface, pos, normalized, dictionary, reading, b - start, e - start, pos_str)))
             continue
         if not cursor.place(m, b, e, joined):
             break
@@ -241,9 +247,9 @@ class _BatchCursor:
         if e > end:  # a morpheme running over the separator: clip it
             self.append(_clipped_token(m, self.sentence.text[b - start:], b - start, end - start, self.user))
             return True
-        key = (m.word_id(), joined[b:e])
+        surface = joined[b:e]
         surface, pos, normalized, dictionary, reading, pos_str = (
-            _lexicon(self.user).get(key) or _new_lexeme(m, key, self.user))
+            _lexicon(self.user).get((m.word_id(), surface)) or _new_lexeme(m, surface, self.user))
         self.append(new_token((surface, pos, normalized, dictionary, reading, b - start, e - start, pos_str)))
         return True
 
