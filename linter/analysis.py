@@ -181,7 +181,7 @@ def analyse_files(paths: list[str], rules: list, options: Options, jobs: int, li
             _init_worker(rules, options)
             items = [(i, paths[i], lint) for i in _largest_first(paths)]
             out: list = [None] * len(paths)
-            for i, result in forkpool.imap_unordered(_work, items, jobs):
+            for i, result in forkpool.imap_unordered(_work, items, jobs, finish=_keep_compiled):
                 out[i] = result
             return out
     out = []
@@ -190,7 +190,16 @@ def analyse_files(paths: list[str], rules: list, options: Options, jobs: int, li
             out.append(analyse(read_file(p), rules, options, lint))
         except JalintError as exc:
             out.append(exc)
+    _keep_compiled()
     return out
+
+
+def _keep_compiled() -> None:
+    """Save the regular expressions compiled while analysing (cue matchers are built
+    as their sets are met): the next run finds them compiled (see regexcache)."""
+    from . import regexcache
+
+    regexcache.save()
 
 
 def default_jobs() -> int:

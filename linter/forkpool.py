@@ -37,8 +37,9 @@ def available() -> bool:
     return hasattr(os, "fork")
 
 
-def imap_unordered(fn: Callable, items: Sequence, workers: int) -> Iterator:
-    """``fn(item)`` for every item, in ``workers`` forked processes, as they finish."""
+def imap_unordered(fn: Callable, items: Sequence, workers: int, finish: Callable | None = None) -> Iterator:
+    """``fn(item)`` for every item, in ``workers`` forked processes, as they finish;
+    each worker calls ``finish()`` when no item is left for it."""
     task_read, task_write = os.pipe()
     children: dict[int, int] = {}  # result pipe → pid
     finished = False
@@ -50,7 +51,7 @@ def imap_unordered(fn: Callable, items: Sequence, workers: int) -> Iterator:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run
                 os.close(task_write)
                 os.close(result_read)
-                _serve(fn, items, task_read, result_write)
+                _serve(fn, items, task_read, result_write, finish)
             os.close(result_write)
             children[result_read] = pid
         os.close(task_read)
@@ -83,7 +84,7 @@ def _feed(fd: int, n: int) -> None:
         os.close(fd)
 
 
-def _serve(fn: Callable, items: Sequence, tasks: int, results: int) -> None:
+def _serve(fn: Callable, items: Sequence, tasks: int, results: int, finish: Callable | None) -> None:
     """A worker's life: take the next number, send back ``(True, result)`` or
     ``(False, traceback)``; leave without running the parent's exit handlers."""
     code = 0
@@ -91,6 +92,8 @@ def _serve(fn: Callable, items: Sequence, tasks: int, results: int) -> None:
         while True:
             raw = _read_exactly(tasks, _NUMBER.size)
             if not raw:
+                if finish is not None:
+                    finish()
                 break
             try:
                 message = (True, fn(items[_NUMBER.unpack(raw)[0]]))

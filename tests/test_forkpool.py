@@ -60,3 +60,13 @@ def test_no_worker_is_left_behind_when_the_caller_stops_early():
     results.close()  # the caller stops: the workers are stopped and reaped
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_each_worker_calls_finish_when_no_item_is_left(tmp_path):
+    def finish():
+        (tmp_path / f"finished-{os.getpid()}").write_text("", encoding="utf-8")
+
+    results = list(forkpool.imap_unordered(square, list(range(50)), 2, finish=finish))
+    finished = {p.name for p in tmp_path.iterdir()}
+    assert len(finished) == 2  # a worker that got no item finishes too
+    assert {f"finished-{pid}" for _, _, pid in results} <= finished
