@@ -15,10 +15,11 @@ Two checks, the quicker first:
 
 * the quick record (``keep``), in the user cache folder: the kept output with the
   state of every file and folder the run depended on (its files, the folders it
-  listed, the folders and files the configuration was looked for in, jalint's
-  code and data, SudachiPy) as ``os.stat`` tells it (inode, size, times, the
-  change time included, which no program can set back).  When nothing changed,
-  the output is printed after a few hundred ``stat`` calls and no import;
+  listed, jalint's code and data, SudachiPy, the configuration and the files it
+  names, and the configuration files that could have been found above the first
+  path) as ``os.stat`` tells it (inode, size, times, the change time included,
+  which no program can set back).  When nothing changed, the output is printed
+  after a few hundred ``stat`` calls and no import;
 * otherwise the run cache's key, which hashes the files' contents (a file touched
   but not changed, a checkout of the same content): see ``cached_output``.
 """
