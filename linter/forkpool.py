@@ -30,7 +30,7 @@ _PER_WRITE = getattr(select, "PIPE_BUF", 512) // _NUMBER.size
 
 
 class WorkerError(RuntimeError):
-    """A worker raised (the message holds its traceback) or died."""
+    """A worker raised (the message holds its exception, a note its traceback) or died."""
 
 
 def available() -> bool:
@@ -150,7 +150,9 @@ def _collect(children: dict[int, int], expected: int) -> Iterator:
                     ok, value = pickle.loads(buffer[_HEADER.size:_HEADER.size + size])
                     del buffer[:_HEADER.size + size]
                     if not ok:
-                        raise WorkerError(f"a worker failed:\n{value}")
+                        error = WorkerError(f"a worker failed: {value.strip().splitlines()[-1]}")
+                        error.add_note(value)  # the worker's traceback, for debugging
+                        raise error
                     received += 1
                     yield value
 

@@ -37,8 +37,10 @@ def fail_on_seven(n: int) -> int:
 
 
 def test_an_exception_in_a_worker_fails_the_run_with_its_traceback():
-    with pytest.raises(forkpool.WorkerError, match="seven is not allowed"):
+    with pytest.raises(forkpool.WorkerError, match="seven is not allowed") as failed:
         list(forkpool.imap_unordered(fail_on_seven, list(range(20)), 2))
+    assert "\n" not in str(failed.value)  # one line; the traceback is a note
+    assert "fail_on_seven" in failed.value.__notes__[0]
 
 
 def die_on_three(n: int) -> int:
