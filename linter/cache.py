@@ -91,28 +91,8 @@ def source_digest() -> str:
     return _digest_of_sources(SOURCE_ROOT)
 
 
-def _hash_tokenizer(h) -> None:
-    """SudachiPy and its dictionary, by the name, size and time of their files
-    (an upgrade changes the tokens, so the findings), without importing them."""
-    import importlib.util
-
-    for name in ("sudachipy", "sudachidict_core"):
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        for folder in (spec.submodule_search_locations or []) if spec else []:
-            for top, dirs, names in sorted(os.walk(folder)):
-                dirs[:] = [d for d in dirs if d != "__pycache__"]
-                for n in sorted(names):
-                    try:
-                        st = os.stat(os.path.join(top, n))
-                    except OSError:
-                        continue
-                    h.update(f"{name}:{n}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-
-
-def _tokenizer_folders() -> list[str]:
+def _tokenizer_folders() -> list[tuple[str, str]]:
+    """(package, folder) of SudachiPy and its dictionary, found without importing them."""
     import importlib.util
 
     folders = []
@@ -121,8 +101,22 @@ def _tokenizer_folders() -> list[str]:
             spec = importlib.util.find_spec(name)
         except (ImportError, ValueError):
             spec = None
-        folders.extend((spec.submodule_search_locations or []) if spec else [])
+        folders.extend((name, f) for f in ((spec.submodule_search_locations or []) if spec else []))
     return folders
+
+
+def _hash_tokenizer(h) -> None:
+    """SudachiPy and its dictionary, by the name, size and time of their files
+    (an upgrade changes the tokens, so the findings), without importing them."""
+    for name, folder in _tokenizer_folders():
+        for top, dirs, names in sorted(os.walk(folder)):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            for n in sorted(names):
+                try:
+                    st = os.stat(os.path.join(top, n))
+                except OSError:
+                    continue
+                h.update(f"{name}:{n}:{st.st_size}:{st.st_mtime_ns}\n".encode())
 
 
 def environment_paths(cfg, rule_files=()) -> list[str]:
@@ -131,7 +125,8 @@ def environment_paths(cfg, rule_files=()) -> list[str]:
     and the files it names.  What a quick check of a kept output (``replay``)
     looks at instead of hashing them."""
     out = []
-    for base in (SOURCE_ROOT, package_data_dir("rules"), package_data_dir("dictionaries"), *_tokenizer_folders()):
+    for base in (SOURCE_ROOT, package_data_dir("rules"), package_data_dir("dictionaries"),
+                 *(folder for _, folder in _tokenizer_folders())):
         for top, dirs, names in os.walk(base):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             out.append(top)
@@ -156,7 +151,7 @@ def environment_key(cfg, rule_files=(), settings=()) -> str:
     request's options, e.g. the preset)."""
     h = hashlib.sha256(__version__.encode())
     h.update(source_digest().encode())
-    _hash_tokenizer(h)
+    h.update(tokenizer_signature().encode())
     for name in ("rules", "dictionaries"):
         base = package_data_dir(name)
         _hash_files(h, sorted(p for p in base.rglob("*") if p.is_file()))

@@ -7,7 +7,6 @@ quotes the words inside it.  Rules do not report a mention.
 from __future__ import annotations
 
 import functools
-import re
 
 from . import regexcache
 

@@ -14,7 +14,6 @@
 """
 from __future__ import annotations
 
-import re
 
 from . import regexcache
 from .document import ProseBlock, ProseBuilder

@@ -16,7 +16,6 @@ Python, a damaged file, a changed internal, caching turned off) means compiling 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
 import threading
@@ -118,6 +117,8 @@ def save() -> None:
         return
     import pickle
 
+    from .userdirs import write_atomic
+
     with _lock:
         added = dict(_added)
         _added.clear()
@@ -125,16 +126,6 @@ def save() -> None:
         kept.update(added)
         if len(kept) > MAX_ENTRIES:  # patterns of rules long gone: keep this run's
             kept = {k: v for k, v in kept.items() if k in _used}
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with open(tmp, "wb") as fh:
-                pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except Exception:  # an unwritable folder only costs time
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        write_atomic(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
         if _table is not None:
             _table.update(added)

@@ -184,27 +184,21 @@ def keep(argv: list[str], paths: list[str], presence: list[str], stdout: str, st
         states.append((p, state))
     there = tuple((p, os.path.exists(p)) for p in dict.fromkeys(presence))
     record = ((QUICK_FORMAT, sys.version), os.getcwd(), shown, tuple(states), there, stdout, stderr, code)
-    folder = os.path.dirname(path)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            marshal.dump(record, fh)
-        os.replace(tmp, path)
-        _prune(folder)
-    except (OSError, ValueError):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    from .userdirs import write_atomic
+
+    if write_atomic(path, marshal.dumps(record)):
+        _prune(os.path.dirname(path))
 
 
 def _prune(folder: str) -> None:
     """Keep the newest ``KEPT_QUICK`` records."""
     records = []
-    for entry in os.scandir(folder):
-        if entry.name.endswith(".marshal"):
-            records.append((entry.stat().st_mtime_ns, entry.path))
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".marshal"):
+                records.append((entry.stat().st_mtime_ns, entry.path))
+    except OSError:
+        return
     for _, old in sorted(records, reverse=True)[KEPT_QUICK:]:
         try:
             os.unlink(old)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import collections
 import dataclasses
 import gc
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING

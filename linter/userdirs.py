@@ -29,3 +29,26 @@ def user_cache_dir():
 
     folder = user_cache_folder()
     return Path(folder) if folder is not None else None
+
+
+def write_atomic(path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` (its folder made, private) through a temporary file
+    and ``os.replace``: a reader (another worker, another run) sees the old file or
+    the new one, never half of one.  False when it cannot be written: a cache that
+    cannot be written only costs time."""
+    import threading
+
+    path = os.fspath(path)
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        return True
+    except (OSError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False

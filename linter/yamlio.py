@@ -5,13 +5,12 @@ import functools
 import hashlib
 import os
 import pickle
-import threading
 from pathlib import Path
 
 from . import __version__
 from .cache import source_digest
 from .errors import JalintError
-from .userdirs import user_cache_dir
+from .userdirs import user_cache_dir, write_atomic
 
 
 class LineDict(dict):
@@ -178,19 +177,12 @@ class _ParsedEntry:
         return stored[1]
 
     def write(self, data) -> None:
-        """Through a temporary file and ``os.replace``: a reader (another worker, another
-        run) sees the old entry or the new one, never half of one."""
-        tmp = self.target.with_name(f"{self.target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        """Kept through ``write_atomic``; a value that cannot be pickled is not kept."""
         try:
-            self.target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with open(tmp, "wb") as fh:
-                pickle.dump((self.key, data), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.target)
-        except Exception:  # unwritable folder, full disk, a value that cannot be pickled
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            blob = pickle.dumps((self.key, data), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return
+        write_atomic(self.target, blob)
 
 
 def built_entry(kind: str, name, inputs, extra=()) -> _ParsedEntry | None:

@@ -7,7 +7,6 @@ with 。.
 """
 from __future__ import annotations
 
-import re
 
 from .. import regexcache
 from ..document import Hit
