@@ -201,6 +201,28 @@ def test_python_dash_m_and_console_script_agree(tmp_path):
     assert json.loads(a.stdout)["findings"][0]["rule"] == "misconversion/jousei"
 
 
+def test_entry_point_keeps_exit_codes_and_flushes_output(tmp_path):
+    """The entry point leaves without the interpreter's teardown: the codes are
+    sys.exit's and every byte of a long report still reaches the pipe."""
+    bad = tmp_path / "bad.md"
+    bad.write_text("寄付文化の情勢を図る。\n" * 3000, encoding="utf-8")
+    clean = tmp_path / "clean.md"
+    clean.write_text("これは文です。\n", encoding="utf-8")
+
+    def entry(*args):
+        return subprocess.run([sys.executable, "-m", "linter", *args], capture_output=True, text=True)
+
+    r = entry("--format", "json", "--jobs", "1", str(bad))
+    assert r.returncode == 1, r.stderr
+    assert len(json.loads(r.stdout)["findings"]) >= 3000  # the whole report, not a cut buffer
+    assert entry(str(clean)).returncode == 0
+    r = entry(str(tmp_path / "missing.md"))
+    assert r.returncode == 2 and "missing.md" in r.stderr
+    assert entry("--no-such-option").returncode == 2
+    r = entry("--version")
+    assert r.returncode == 0 and "jalint" in r.stdout
+
+
 def test_no_color_when_not_a_terminal(run):
     assert "\x1b[" not in run(str(EXAMPLE)).stdout
     assert "\x1b[" in run("--color", str(EXAMPLE)).stdout

@@ -24,12 +24,8 @@ B_TEXT = "障がいのある人の声を聞く。見れる。\n"
 # command line (click) was imported, i.e. whether the run cache's kept output answered
 PROBE = """
 import sys
-from linter.__main__ import main
-code = 0
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
+from linter.__main__ import run
+code = run()
 sys.stderr.write("QUICK=" + ("linter.request" in sys.modules and "no" or "yes") + "\\n")
 sys.stderr.write("CLICK=" + ("click" in sys.modules and "yes" or "no") + "\\n")
 sys.exit(code)
