@@ -305,6 +305,18 @@ def test_safe_regexes_pass(rx):
     assert regex_hazard(rx) is None
 
 
+def test_no_bundled_regex_can_take_exponential_time():
+    """A run skips this check for the bundled rules (it would repeat it every time)."""
+    from linter.rules import bundled_specs, spec_regexes
+
+    checked = 0
+    for rid, (spec, label) in bundled_specs().items():
+        for key, pattern, at in spec_regexes(spec):
+            assert regex_hazard(pattern) is None, f"{label}:{at}: {rid} {key} {pattern!r}"
+            checked += 1
+    assert checked > 100
+
+
 def test_cues_and_token_regexes_are_checked_too(tmp_path, rules):
     bad_cue = ("rules:\n  - id: team/x\n    kind: substitution\n    severity: info\n    match: x\n    replace: y\n"
                "    cues:\n      before: '(a+)+$'\n    message: m\n    examples: {bad: [ax]}\n")
