@@ -1,5 +1,7 @@
 """``jalint`` and ``python -m linter``: a repeated ``--cache`` command is answered
-from the cache (``replay``) before the command line is imported.
+from the cache (``replay``) before anything else is imported; any other plain lint
+command is read by ``lint_args`` and run without the click command line, which
+serves every other command (and reports every mistake in the words).
 
 When the command is done, the process leaves without tearing the interpreter down:
 freeing every token, rule and dictionary one by one takes longer than many a
@@ -18,15 +20,24 @@ def run():
     """The command's exit code (or message), as ``sys.exit`` takes it."""
     from .replay import answer
 
-    code = answer(sys.argv[1:])
-    if code is None:
-        from .cli import main as command_line
+    argv = sys.argv[1:]
+    code = answer(argv)
+    if code is not None:
+        return code
+    from .lint_args import parse
 
-        try:
-            command_line()
-        except SystemExit as exc:
-            code = exc.code
-    return code
+    values = parse(argv)
+    if values is not None:
+        from .lint_command import lint
+
+        return lint(values, argv)
+    from .cli import main as command_line
+
+    try:
+        command_line()
+    except SystemExit as exc:
+        return exc.code
+    return None
 
 
 def _leave(code) -> None:

@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,8 +13,9 @@ import click
 
 from . import __version__
 from .document import SEVERITIES
-from .run import Request, execute, init_config
+from .run import init_config
 from .errors import JalintError
+from .lint_command import fail, failure_code, lint
 from .report import REPORTERS
 
 # The rules, the engine and Sudachi are imported by the commands that need them, so
@@ -53,8 +53,7 @@ class LintByDefault(click.Group):
 
 
 def _fail(message: str) -> None:
-    click.echo(f"jalint: {message}", err=True)
-    sys.exit(2)
+    sys.exit(fail(message))
 
 
 def _guard(fn):
@@ -63,19 +62,8 @@ def _guard(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except JalintError as exc:
-            _fail(str(exc))
-        except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(1)
-        except KeyboardInterrupt:
-            sys.exit(130)
-        except Exception as exc:  # a bug: still one line, unless debugging
-            if os.environ.get("JALINT_DEBUG"):
-                import traceback
-
-                traceback.print_exc()
-            _fail(f"internal error: {type(exc).__name__}: {exc} (set JALINT_DEBUG=1 for details)")
+        except (Exception, KeyboardInterrupt) as exc:
+            sys.exit(failure_code(exc))
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
@@ -123,91 +111,18 @@ def main() -> None:
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @click.option("--encoding", default=None, metavar="NAME",
               help="Read files in this encoding (utf-8, cp932, euc_jp …) instead of detecting it.")
-@_guard
 def lint_command(paths, fmt, severity, stdin_filename, config_path, preset, rule_files, fix, dry_run,
                  report_unused_disables, baseline_file, write_baseline, diff_base, summary_file, max_warnings,
                  quiet, jobs, use_cache, color, encoding):
     """Lint PATHS (files or directories; '-' for standard input)."""
-    if dry_run and not fix:
-        raise JalintError("--dry-run/--diff goes with --fix")
-    outcome = execute(Request(
-        paths=list(paths), stdin_filename=stdin_filename, config=config_path, preset=preset,
-        rule_files=list(rule_files), min_severity="error" if quiet else severity,
-        report_unused_disables=report_unused_disables, fix=fix, dry_run=dry_run,
-        baseline=baseline_file, write_baseline=write_baseline, diff_base=diff_base,
-        jobs=jobs or 0, cache=use_cache, encoding=encoding,
-    ))
-    if color is None:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    if outcome.stdout_text is not None:
-        _write_in(outcome.stdout_text, outcome.stdout_encoding)  # the input's own encoding
-        report_stream = sys.stderr
-    else:
-        report_stream = sys.stdout
-    for d in outcome.diffs:
-        sys.stdout.write(d)
-    if fix:
-        total = sum(outcome.fixed.values())
-        verb = "would apply" if dry_run else "applied"
-        detail = ", ".join(f"{rule} {n}" for rule, n in sorted(outcome.fixed.items()))
-        click.echo(f"jalint: {verb} {total} fix{'es' if total != 1 else ''}" + (f" ({detail})" if detail else ""), err=True)
-    if outcome.baseline_written is not None:
-        click.echo(f"jalint: wrote {outcome.baseline_written} findings to {write_baseline}", err=True)
-    report = ""
-    if not (fix and dry_run):
-        report = REPORTERS[fmt](outcome.result, outcome.lines, color=color and report_stream is sys.stdout,
-                                rules=outcome.rules, paths=outcome.result.paths)
-    report_stream.write(report)
-    if summary_file:
-        from .report import summary
-
-        try:
-            with open(summary_file, "a", encoding="utf-8") as fh:
-                fh.write(summary.render(outcome.result, not_annotated=_not_annotated(outcome.result, fmt)))
-        except OSError as exc:
-            raise JalintError(f"{summary_file}: cannot write the summary ({exc.strerror})") from None
-    said = [f"jalint: {line}" for line in outcome.notices + outcome.errors]  # for standard error
-    if outcome.errors:
-        code = 2
-    else:
-        too_many = max_warnings is not None and outcome.result.count("warning") > max_warnings
-        if too_many:
-            said.append(f"jalint: {outcome.result.count('warning')} warnings, more than --max-warnings {max_warnings}")
-        code = 1 if outcome.result.count("error") or too_many else 0
-    for line in said:
-        click.echo(line, err=True)
-    sys.stdout.flush()
-    if outcome.replay is not None and report_stream is sys.stdout and code != 2 and not summary_file:
-        from .cache import RunOutput
-        from . import replay
-
-        argv = (click.get_current_context().find_root().obj or {}).get("argv")
-        if argv is not None:
-            told = "".join(f"{line}\n" for line in said)
-            outcome.replay.keep_output(replay.presentation(argv), RunOutput(report, told, code))
-            replay.keep(argv, *outcome.replay_paths, report, told, code)
-    sys.exit(code)
-
-
-def _write_in(text: str, encoding: str) -> None:
-    """Write text to standard output as bytes in ``encoding`` (where it has bytes)."""
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None or encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
-        sys.stdout.write(text)
-        return
-    sys.stdout.flush()
-    buffer.write(text.encode(encoding))
-    buffer.flush()
-
-
-def _not_annotated(result, fmt: str) -> int:
-    """How many findings GitHub will not show as annotations (10 errors and 10
-    warnings per step, 50 per job)."""
-    if fmt != "github":
-        return 0
-    e, w, i = result.count("error"), result.count("warning"), result.count("info")
-    shown = min(e, 10) + min(w, 10) + min(i, 10)
-    return e + w + i - min(shown, 50)
+    values = dict(paths=list(paths), fmt=fmt, severity=severity, stdin_filename=stdin_filename,
+                  config=config_path, preset=preset, rule_files=list(rule_files), fix=fix, dry_run=dry_run,
+                  report_unused_disables=report_unused_disables, baseline=baseline_file,
+                  write_baseline=write_baseline, diff_base=diff_base, summary_file=summary_file,
+                  max_warnings=max_warnings, quiet=quiet, jobs=jobs, cache=use_cache, color=color,
+                  encoding=encoding)
+    argv = (click.get_current_context().find_root().obj or {}).get("argv")
+    sys.exit(lint(values, argv))
 
 
 @main.command("init")
@@ -299,6 +214,8 @@ def _explain_at(at: str, rule_files) -> None:
     m = re.fullmatch(r"(.+?):(\d+)(?::(\d+))?", at)
     if not m:
         raise JalintError(f"--at {at!r}: give FILE:LINE or FILE:LINE:COL")
+    from .run import Request, execute
+
     path, line, col = m.group(1), int(m.group(2)), m.group(3)
     outcome = execute(Request(paths=[path], rule_files=list(rule_files), preset="all", jobs=1))
     found = [f for f in outcome.result.findings

@@ -32,12 +32,6 @@ import time
 QUICK_FORMAT = 1
 KEPT_QUICK = 64  # quick records kept, the newest
 RACY_NS = 3_000_000_000  # a file changed this recently may change again unseen
-# options of ``jalint lint`` that change neither the files nor what is read
-_FLAGS = {"--cache", "-q", "--quiet", "--report-unused-disables", "--color", "--no-color"}
-_VALUED = {"--format", "--severity", "--config", "--preset", "--rule-file", "-j", "--jobs", "--max-warnings"}
-_COMMANDS = {"init", "rules", "explain", "lsp"}
-
-
 def presentation(argv: list[str]) -> str:
     """The command's words and whether colour would be chosen by default: what,
     beside the files, decides what a lint command prints."""
@@ -45,43 +39,23 @@ def presentation(argv: list[str]) -> str:
     return repr((tuple(argv), bool(color)))
 
 
+# what a replayable run may not have (see request.replayable): it must read files, not
+# standard input, and write nothing but its report
+_NOT_REPLAYED = ("fix", "dry_run", "stdin_filename", "baseline", "write_baseline", "diff_base", "summary_file",
+                 "encoding")
+
+
 def parse(argv: list[str]) -> dict | None:
     """The request's fields of a plain lint command with ``--cache`` (as
     ``linter.run.Request`` keywords), or None for any other command."""
-    if argv[:1] == ["lint"]:
-        argv = argv[1:]
-    elif argv[:1] and argv[0] in _COMMANDS:
+    from .lint_args import parse as parse_lint
+
+    values = parse_lint(argv)
+    if values is None or not values["cache"] or "-" in values["paths"] or any(values[k] for k in _NOT_REPLAYED):
         return None
-    fields: dict = {"paths": [], "rule_files": [], "cache": False, "report_unused_disables": False}
-    severity, quiet = "info", False
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in _FLAGS and not eq:
-            fields["cache"] |= name == "--cache"
-            fields["report_unused_disables"] |= name == "--report-unused-disables"
-            quiet |= name in ("-q", "--quiet")
-        elif name in _VALUED:
-            if not eq:
-                if i + 1 >= len(argv):
-                    return None
-                i += 1
-                value = argv[i]
-            if name == "--severity":
-                severity = value
-            elif name == "--rule-file":
-                fields["rule_files"].append(value)
-            elif name in ("--config", "--preset"):
-                fields[name[2:]] = value
-        elif arg.startswith("-"):
-            return None  # standard input, "--" or an option that reads or writes more
-        else:
-            fields["paths"].append(arg)
-        i += 1
-    if not fields["cache"]:
-        return None
-    fields["min_severity"] = "error" if quiet else severity
+    fields = {key: values[key] for key in ("paths", "rule_files", "cache", "report_unused_disables")}
+    fields.update((key, values[key]) for key in ("preset", "config") if values[key] is not None)
+    fields["min_severity"] = "error" if values["quiet"] else values["severity"]
     return fields
 
 

@@ -21,13 +21,13 @@ A_TEXT = "障害のある人を支援する。障害者の雇用を進める。�
 B_TEXT = "障がいのある人の声を聞く。見れる。\n"
 
 # ``jalint`` as installed (linter.__main__:main), saying on standard error whether the
-# command line (click) was imported, i.e. whether the run cache's kept output answered
+# lint command was imported, i.e. whether the run cache's kept output answered
 PROBE = """
 import sys
 from linter.__main__ import run
 code = run()
 sys.stderr.write("QUICK=" + ("linter.request" in sys.modules and "no" or "yes") + "\\n")
-sys.stderr.write("CLICK=" + ("click" in sys.modules and "yes" or "no") + "\\n")
+sys.stderr.write("LINTED=" + ("linter.lint_command" in sys.modules and "yes" or "no") + "\\n")
 sys.exit(code)
 """
 
@@ -38,7 +38,7 @@ def jalint(folder: Path, *args, stdin: str | None = None, **env):
     environ.pop("NO_COLOR", None)
     r = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=folder, env=environ, input=stdin,
                        capture_output=True, text=True, timeout=120)
-    err, _, marker = r.stderr.rpartition("CLICK=")
+    err, _, marker = r.stderr.rpartition("LINTED=")
     err, _, quick = err.rpartition("QUICK=")
     LAST_QUICK[0] = quick.strip() == "yes"
     return r.returncode, r.stdout, err, marker.strip() == "no"
@@ -75,6 +75,7 @@ def test_the_same_command_again_prints_the_same_without_the_command_line(project
     ("--cache", "--format=json", "a.md", "b.md"),
     ("lint", "--cache", "--format", "json", "a.md", "b.md"),
     ("a.md", "--cache", "-j", "1", "--format", "json", "b.md"),
+    ("--cache", "-j1", "a.md", "b.md"),
     ("--cache", "--severity", "info", "-q", "a.md", "b.md"),
     ("--cache", "--severity=warning", "--preset", "all", "a.md", "b.md"),
     ("--cache", "--max-warnings", "0", "--no-color", "."),
@@ -136,7 +137,7 @@ def test_a_notice_of_walking_the_paths_is_left_to_the_command_line(project):
 
 @pytest.mark.parametrize("extra", [
     ("--fix",), ("--baseline", "base.json"), ("--write-baseline", "base.json"), ("--summary", "summary.md"),
-    ("--diff-base", "HEAD"), ("--encoding", "utf-8"), ("-j1",),
+    ("--diff-base", "HEAD"), ("--encoding", "utf-8"),
 ])
 def test_commands_that_read_or_write_more_than_files_are_never_answered(project, extra):
     (project / "base.json").write_text('{"version": 1, "findings": []}\n', encoding="utf-8")
