@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import __version__, package_data_dir
+from .userdirs import tokenizer_folders, tokenizer_stamp
 
 DIRNAME = ".jalint_cache"
 SOURCE_ROOT = Path(__file__).resolve().parent  # jalint's own code, hashed into every key
@@ -91,34 +92,6 @@ def source_digest() -> str:
     return _digest_of_sources(SOURCE_ROOT)
 
 
-def _tokenizer_folders() -> list[tuple[str, str]]:
-    """(package, folder) of SudachiPy and its dictionary, found without importing them."""
-    import importlib.util
-
-    folders = []
-    for name in ("sudachipy", "sudachidict_core"):
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        folders.extend((name, f) for f in ((spec.submodule_search_locations or []) if spec else []))
-    return folders
-
-
-def _hash_tokenizer(h) -> None:
-    """SudachiPy and its dictionary, by the name, size and time of their files
-    (an upgrade changes the tokens, so the findings), without importing them."""
-    for name, folder in _tokenizer_folders():
-        for top, dirs, names in sorted(os.walk(folder)):
-            dirs[:] = [d for d in dirs if d != "__pycache__"]
-            for n in sorted(names):
-                try:
-                    st = os.stat(os.path.join(top, n))
-                except OSError:
-                    continue
-                h.update(f"{name}:{n}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-
-
 def environment_paths(cfg, rule_files=()) -> list[str]:
     """Every file and folder ``environment_key`` reads or lists: jalint's code, the
     bundled rules and dictionaries, SudachiPy and its dictionary, the configuration
@@ -126,22 +99,13 @@ def environment_paths(cfg, rule_files=()) -> list[str]:
     looks at instead of hashing them."""
     out = []
     for base in (SOURCE_ROOT, package_data_dir("rules"), package_data_dir("dictionaries"),
-                 *(folder for _, folder in _tokenizer_folders())):
+                 *(folder for _, folder in tokenizer_folders())):
         for top, dirs, names in os.walk(base):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             out.append(top)
             out.extend(os.path.join(top, n) for n in sorted(names) if not n.endswith(".pyc"))
     out.extend(str(p) for p in (cfg.path, *cfg.rule_files, *cfg.prh, cfg.user_dictionary, *rule_files) if p)
     return out
-
-
-@functools.lru_cache(maxsize=1)
-def tokenizer_signature() -> str:
-    """``_hash_tokenizer`` as a string, once per process: what else is built from
-    Sudachi's tokens (a dictionary classified by them) is keyed by it too."""
-    h = hashlib.sha256()
-    _hash_tokenizer(h)
-    return h.hexdigest()
 
 
 def environment_key(cfg, rule_files=(), settings=()) -> str:
@@ -151,7 +115,7 @@ def environment_key(cfg, rule_files=(), settings=()) -> str:
     request's options, e.g. the preset)."""
     h = hashlib.sha256(__version__.encode())
     h.update(source_digest().encode())
-    h.update(tokenizer_signature().encode())
+    h.update(repr(tokenizer_stamp()).encode())
     for name in ("rules", "dictionaries"):
         base = package_data_dir(name)
         _hash_files(h, sorted(p for p in base.rglob("*") if p.is_file()))

@@ -5,7 +5,7 @@ and modules hold a few hundred patterns, some of them tries of thousands of word
 and compiling them was a large part of every start-up (with every rule on, 56 of
 the 90 ms of assembling the rules; 18 ms of imports).  The compiler's output, the
 pattern's code (a list of ints) and its groups, is kept in the user cache folder
-(see ``yamlio.user_cache_dir``), one file per Python build, and a pattern is
+(see ``userdirs.user_cache_dir``), one file per Python build, and a pattern is
 rebuilt from it with the very call ``re`` makes at the end of compiling.
 
 Nothing here can change a result: the key is the pattern text and flags, the code
@@ -15,7 +15,6 @@ Python, a damaged file, a changed internal, caching turned off) means compiling 
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 import threading
@@ -75,14 +74,14 @@ _CODE_TYPE = {2: "H", 4: "I", 8: "Q"}.get(getattr(_sre, "CODESIZE", 4), "I") if 
 
 def _cache_file():
     """This Python build's file, or None when caching is off."""
-    from .yamlio import user_cache_dir
+    from .userdirs import short_name, user_cache_dir
 
     folder = user_cache_dir()
     if folder is None:
         return None
     build = repr((sys.implementation.cache_tag, sys.version, getattr(_sre, "MAGIC", None),
                   getattr(_sre, "CODESIZE", None), sys.maxunicode))
-    return folder / "regex" / f"{hashlib.sha256(build.encode()).hexdigest()[:24]}.pickle"
+    return folder / "regex" / f"{short_name(build)}.pickle"
 
 
 def _read(path) -> dict:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import config as config_mod
-from .cache import Digests, RunCache
 from .errors import JalintError
 from .source import walk_files
+
+if TYPE_CHECKING:
+    from .cache import RunCache
 
 
 @dataclass
@@ -83,6 +86,8 @@ def run_cache_for(req: Request, cfg: config_mod.Config, files: list[str], visite
     """The run's entry, keyed by the request, the linted files and the project's
     other files (which consistency may count: always keyed, so that no rule needs
     to be built to know)."""
+    from .cache import Digests, RunCache
+
     request = (req.preset, tuple(req.paths), tuple(req.rule_files), req.min_severity, req.report_unused_disables)
     return RunCache(cfg, request, req.rule_files, files, project_files(cfg, files, visited), Digests())
 

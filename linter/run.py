@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from . import tokenizer
 from . import source as source_mod
 from . import config as config_mod
-from .cache import LazyLines, ResultCache, RunCache, RunEntry
 from .document import LineIndex, Result
 from .errors import JalintError
 from .encoding import SkippedFile, normalize as normalize_encoding
@@ -23,10 +22,12 @@ from .source import Source, read_file, read_stdin
 
 if TYPE_CHECKING:
     from .analysis import Analysis
+    from .cache import RunCache, RunEntry
     from .engine import Options, Project
 
 # The engine, the rules, Markdown and Sudachi are imported by the functions that use
-# them: a re-run answered by the run cache needs none of them.
+# them: a re-run answered by the run cache needs none of them.  The cache itself
+# (and hashlib) is imported only by runs with --cache.
 
 MAX_ROUNDS = 4
 
@@ -110,6 +111,8 @@ def _entry(outcome: Outcome, rules: list, walked: tuple[int, int]) -> RunEntry:
     """What a re-run on the same files reports: the findings before filtering, the
     notices and errors that reading the files gave (not those of walking the paths,
     which every run repeats), and the rules without their checkers."""
+    from .cache import RunEntry
+
     n_notices, n_errors = walked
     cards = [dataclasses.replace(r, checker=None, spec={}) for r in rules]
     return RunEntry(findings=outcome.result.findings, files=outcome.result.files, paths=outcome.result.paths,
@@ -119,6 +122,8 @@ def _entry(outcome: Outcome, rules: list, walked: tuple[int, int]) -> RunEntry:
 
 def _replay(req: Request, entry: RunEntry, outcome: Outcome) -> Outcome:
     """The outcome of a run answered by the run cache."""
+    from .cache import LazyLines
+
     outcome.result = Result(findings=entry.findings, files=entry.files, paths=entry.paths)
     outcome.lines = LazyLines(entry.texts)
     outcome.notices.extend(entry.notices)
@@ -144,6 +149,8 @@ def _execute_lint(req, cfg, rules, options, files, outcome, run_cache=None) -> d
     cache = None
     if req.cache:
         digests = run_cache.digests if run_cache is not None else None
+        from .cache import ResultCache
+
         cache = ResultCache(cfg, rules, options, req.rule_files, digests)
     analyses = _analyses(paths, rules, options, jobs, cache, lint=True, outcome=outcome)
     if "-" in files:
@@ -224,7 +231,7 @@ def _execute_fix(req, cfg, rules, options, files, outcome) -> dict:
     sources: list[Source] = []
     for f in files:
         try:
-            src = read_stdin(req.stdin_filename) if f == "-" else read_file(f)
+            src = read_stdin(req.stdin_filename) if f == "-" else read_file(f, fingerprint=True)
         except JalintError as exc:
             _file_problem(outcome, exc)
             continue

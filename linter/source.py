@@ -16,7 +16,6 @@ Whatever a repository holds, reading never crashes and never hangs:
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -53,6 +52,8 @@ class Fingerprint:
 
     @classmethod
     def of(cls, data: bytes, st: os.stat_result) -> "Fingerprint":
+        import hashlib
+
         return cls(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
 
@@ -122,11 +123,13 @@ def _read_bytes(path: str) -> tuple[bytes, os.stat_result]:
         os.close(fd)
 
 
-def read_file(path: str, encoding: str | None = None) -> Source:
+def read_file(path: str, encoding: str | None = None, fingerprint: bool = False) -> Source:
+    """The file decoded; with ``fingerprint`` (a file --fix may write back) also what
+    it was on disk."""
     data, st = _read_bytes(path)
     d = decode_bytes(data, path, encoding if encoding is not None else _forced_encoding)
     return Source(path, d.text, syntax_for(path), d.bom, encoding=d.encoding,
-                  fingerprint=Fingerprint.of(data, st), exact=d.exact)
+                  fingerprint=Fingerprint.of(data, st) if fingerprint else None, exact=d.exact)
 
 
 def read_stdin(name: str | None, encoding: str | None = None) -> Source:

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import pickle
 from pathlib import Path
 
 from . import __version__
-from .cache import source_digest
 from .errors import JalintError
-from .userdirs import user_cache_dir, write_atomic
+from .userdirs import code_stamp, short_name, user_cache_dir, write_atomic
 
 
 class LineDict(dict):
@@ -161,8 +159,8 @@ class _ParsedEntry:
             st = os.stat(full)
         except (OSError, ValueError):
             return None
-        key = (PARSED_FORMAT, __version__, source_digest(), full, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        name = hashlib.sha256(full.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        key = (PARSED_FORMAT, __version__, code_stamp(), full, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        name = short_name(full)
         return cls(folder / f"{name}.pickle", key)
 
     def read(self):
@@ -201,9 +199,8 @@ def built_entry(kind: str, name, inputs, extra=()) -> _ParsedEntry | None:
             stats.append((full, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
     except (OSError, ValueError):
         return None
-    key = (PARSED_FORMAT, __version__, source_digest(), kind, name, tuple(extra), tuple(stats))
-    digest = hashlib.sha256(repr((kind, name)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return _ParsedEntry(base / "built" / f"{kind}-{digest}.pickle", key)
+    key = (PARSED_FORMAT, __version__, code_stamp(), kind, name, tuple(extra), tuple(stats))
+    return _ParsedEntry(base / "built" / f"{kind}-{short_name(repr((kind, name)))}.pickle", key)
 
 
 MISSING = _MISSING  # what an entry's read() gives when it holds nothing for its key

@@ -371,7 +371,7 @@ def _fix_file(tmp_path, text="社会保証の充実。\n"):
     p = tmp_path / "a.md"
     p.write_text(text, encoding="utf-8")
     p.chmod(0o640)
-    return p, read_file(str(p))
+    return p, read_file(str(p), fingerprint=True)
 
 
 def test_fix_keeps_permissions(tmp_path, rules):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
-from linter import cache as cache_mod
+from linter import userdirs
 from linter import yamlio
 from linter.errors import JalintError
 from linter.yamlio import LineDict, LineList, load_yaml, load_yaml_file
@@ -120,10 +121,29 @@ def test_an_entry_of_another_format_or_code_is_a_miss(tmp_path, folder, parses, 
     copy = tmp_path / "linter-copy"
     copy.mkdir()
     (copy / "edited.py").write_text("# other code\n", encoding="utf-8")
-    monkeypatch.setattr(cache_mod, "SOURCE_ROOT", copy)
+    monkeypatch.setattr(userdirs, "CODE_ROOT", str(copy))
     load_yaml_file(f, "a.yaml", "file")
     load_yaml_file(f, "a.yaml", "file")
     assert len(parses) == 3
+
+
+def test_the_code_stamp_sees_an_edit_that_keeps_size_and_time(tmp_path, monkeypatch):
+    code = tmp_path / "code"
+    (code / "kinds").mkdir(parents=True)
+    (code / "__pycache__").mkdir()
+    (code / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (code / "kinds" / "b.py").write_text("y = 2\n", encoding="utf-8")
+    (code / "__pycache__" / "a.cpython-311.py").write_text("", encoding="utf-8")
+    (code / "notes.txt").write_text("", encoding="utf-8")
+    monkeypatch.setattr(userdirs, "CODE_ROOT", str(code))
+    before = userdirs.code_stamp()
+    assert [entry[0] for entry in before] == ["a.py", os.path.join("kinds", "b.py")]
+    st = os.stat(code / "kinds" / "b.py")
+    time.sleep(0.01)
+    (code / "kinds" / "b.py").write_text("y = 3\n", encoding="utf-8")  # same size
+    os.utime(code / "kinds" / "b.py", ns=(st.st_atime_ns, st.st_mtime_ns))  # and the old time back
+    userdirs._code_stamp.cache_clear()
+    assert userdirs.code_stamp() != before  # the change time tells
 
 
 def test_errors_are_not_cached(tmp_path, folder):

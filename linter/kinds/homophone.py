@@ -564,7 +564,7 @@ def prepared_dictionaries(names: tuple[str, ...]) -> Dictionary:
     dictionary files, the tokenizer (Sudachi, its dictionary and the user
     dictionary, which decide how members are classified) and jalint's code."""
     from .. import tokenizer
-    from ..cache import tokenizer_signature
+    from ..userdirs import tokenizer_stamp
     from ..yamlio import MISSING, built_entry
 
     try:
@@ -575,7 +575,7 @@ def prepared_dictionaries(names: tuple[str, ...]) -> Dictionary:
     entry = None
     if inputs is not None:
         entry = built_entry("homophones", names, inputs + ([Path(user)] if user else []),
-                            (user, tokenizer_signature()))
+                            (user, tokenizer_stamp()))
     if entry is not None:
         stored = entry.read()
         if stored is not MISSING:
