@@ -5,10 +5,10 @@ processes (--jobs) and results kept in the cache (--cache)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from .document import Document, Finding, LineIndex, Sentence
 from .engine import Options, hits_to_findings, document_findings, extract_document
+from .record import Record
 from .source import Source
 from .tokenizer import batches, tokenize_sentences
 
@@ -18,15 +18,19 @@ from .tokenizer import batches, tokenize_sentences
 WINDOW_CHARS = 200_000
 
 
-@dataclass
-class Analysis:
-    path: str
-    text: str
-    syntax: str
-    bom: bool
-    findings: list[Finding]  # of the rules that look at this document only
-    uses: dict = field(default_factory=dict)  # consistency rule id → DocumentUses (file offsets)
-    _lines: LineIndex | None = None
+class Analysis(Record):
+    # No __slots__: pickled (to the parent process, into the cache) with its __dict__, see __getstate__.
+    _fields = ("path", "text", "syntax", "bom", "findings", "uses", "_lines")
+
+    def __init__(self, path: str, text: str, syntax: str, bom: bool, findings: list[Finding],
+                 uses: dict | None = None, _lines: LineIndex | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.syntax = syntax
+        self.bom = bom
+        self.findings = findings  # of the rules that look at this document only
+        self.uses = {} if uses is None else uses  # consistency rule id → DocumentUses (file offsets)
+        self._lines = _lines
 
     @property
     def lines(self) -> LineIndex:

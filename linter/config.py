@@ -23,48 +23,60 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .severities import SEVERITIES
 from .errors import JalintError
+from .record import Record
 from .yamlio import LineDict, load_yaml
 
 CONFIG_NAMES = (".jalint.yaml", ".jalint.yml")
 KEYS = {"extends", "rules", "include", "exclude", "terms", "rule_files", "prh", "sudachi"}
 
 
-@dataclass
-class RuleSetting:
-    enabled: bool = True
-    severity: str | None = None
-    options: dict = field(default_factory=dict)
+class RuleSetting(Record):
+    __slots__ = _fields = ("enabled", "severity", "options")
+
+    def __init__(self, enabled: bool = True, severity: str | None = None, options: dict | None = None) -> None:
+        self.enabled = enabled
+        self.severity = severity
+        self.options = {} if options is None else options
 
 
-@dataclass
-class Term:
-    preferred: str | None = None
-    variants: list[str] = field(default_factory=list)
-    wrong: str | None = None
-    right: str | None = None
-    line: int = 0
+class Term(Record):
+    __slots__ = _fields = ("preferred", "variants", "wrong", "right", "line")
+
+    def __init__(self, preferred: str | None = None, variants: list[str] | None = None,
+                 wrong: str | None = None, right: str | None = None, line: int = 0) -> None:
+        self.preferred = preferred
+        self.variants = [] if variants is None else variants
+        self.wrong = wrong
+        self.right = right
+        self.line = line
 
 
-@dataclass
-class Config:
-    path: Path | None = None  # the configuration file (None: defaults)
-    root: Path | None = None  # the project root
-    extends: list[str] = field(default_factory=lambda: ["recommended"])
-    rules: dict[str, RuleSetting] = field(default_factory=dict)
-    rule_lines: dict[str, int] = field(default_factory=dict)
-    include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    terms: list[Term] = field(default_factory=list)
-    rule_files: list[Path] = field(default_factory=list)
-    prh: list[Path] = field(default_factory=list)
-    split_mode: str = "C"
-    user_dictionary: Path | None = None
+class Config(Record):
+    __slots__ = _fields = ("path", "root", "extends", "rules", "rule_lines", "include", "exclude", "terms",
+                           "rule_files", "prh", "split_mode", "user_dictionary")
+
+    def __init__(self, path: Path | None = None, root: Path | None = None, extends: list[str] | None = None,
+                 rules: dict[str, RuleSetting] | None = None, rule_lines: dict[str, int] | None = None,
+                 include: list[str] | None = None, exclude: list[str] | None = None,
+                 terms: list[Term] | None = None, rule_files: list[Path] | None = None,
+                 prh: list[Path] | None = None, split_mode: str = "C", user_dictionary: Path | None = None) -> None:
+        self.path = path  # the configuration file (None: defaults)
+        self.root = root  # the project root
+        self.extends = ["recommended"] if extends is None else extends
+        self.rules = {} if rules is None else rules
+        self.rule_lines = {} if rule_lines is None else rule_lines
+        self.include = [] if include is None else include
+        self.exclude = [] if exclude is None else exclude
+        self.terms = [] if terms is None else terms
+        self.rule_files = [] if rule_files is None else rule_files
+        self.prh = [] if prh is None else prh
+        self.split_mode = split_mode
+        self.user_dictionary = user_dictionary
 
     @property
     def label(self) -> str:

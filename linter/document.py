@@ -10,14 +10,13 @@ import functools
 import re
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .record import Record
 from .severities import SEVERITIES, SEVERITY_RANK  # noqa: F401 - the document model's public names
 
 
-@dataclass(slots=True)
-class ProseBlock:
+class ProseBlock(Record):
     """One block of prose (a heading, a paragraph, a list item, a table cell …).
 
     ``text`` is the prose as the tokenizer should see it: markup removed, soft line
@@ -31,10 +30,13 @@ class ProseBlock:
     character instead of a list's 40): a 5 MB line would otherwise need 150 MB.
     """
 
-    kind: str  # "heading" | "paragraph" | "list_item" | "table_cell" | "text"
-    text: str
-    starts: Sequence[int]
-    ends: Sequence[int]
+    __slots__ = _fields = ("kind", "text", "starts", "ends")
+
+    def __init__(self, kind: str, text: str, starts: Sequence[int], ends: Sequence[int]) -> None:
+        self.kind = kind  # "heading" | "paragraph" | "list_item" | "table_cell" | "text"
+        self.text = text
+        self.starts = starts
+        self.ends = ends
 
     def span(self, begin: int, end: int) -> tuple[int, int]:
         """Map a half-open range of ``text`` to a half-open range of the original."""
@@ -150,15 +152,19 @@ class Token(_TokenFields):
 new_token = functools.partial(tuple.__new__, Token)
 
 
-@dataclass(slots=True)
-class Sentence:
-    text: str
-    block: ProseBlock
-    offset: int  # offset of text[0] inside block.text
-    index: int  # running number of the sentence inside the document
-    tokens: list[Token] = field(default_factory=list)
-    _bounds: tuple["OffsetSet", "OffsetSet"] | None = None
-    _begins: list[int] | None = None
+class Sentence(Record):
+    __slots__ = _fields = ("text", "block", "offset", "index", "tokens", "_bounds", "_begins")
+
+    def __init__(self, text: str, block: ProseBlock, offset: int, index: int,
+                 tokens: list[Token] | None = None, _bounds: tuple[OffsetSet, OffsetSet] | None = None,
+                 _begins: list[int] | None = None) -> None:
+        self.text = text
+        self.block = block
+        self.offset = offset  # offset of text[0] inside block.text
+        self.index = index  # running number of the sentence inside the document
+        self.tokens = [] if tokens is None else tokens
+        self._bounds = _bounds
+        self._begins = _begins
 
     @property
     def kind(self) -> str:
@@ -253,63 +259,73 @@ class LineIndex:
         return self.text[start:end]
 
 
-@dataclass(slots=True)
-class Document:
-    path: str  # as the user gave it
-    text: str  # original text, BOM removed
-    blocks: list[ProseBlock]
-    sentences: list[Sentence] = field(default_factory=list)
-    lines: LineIndex | None = None
+class Document(Record):
+    __slots__ = _fields = ("path", "text", "blocks", "sentences", "lines")
 
-    def __post_init__(self) -> None:
-        if self.lines is None:
-            self.lines = LineIndex(self.text)
+    def __init__(self, path: str, text: str, blocks: list[ProseBlock],
+                 sentences: list[Sentence] | None = None, lines: LineIndex | None = None) -> None:
+        self.path = path  # as the user gave it
+        self.text = text  # original text, BOM removed
+        self.blocks = blocks
+        self.sentences = [] if sentences is None else sentences
+        self.lines = LineIndex(text) if lines is None else lines
 
 
-@dataclass(slots=True)
-class Hit:
+class Hit(Record):
     """What a rule kind reports: a range of one sentence's text."""
 
-    sentence: Sentence
-    begin: int
-    end: int
-    message: str
-    suggestions: list[str] = field(default_factory=list)
-    related: list = field(default_factory=list)
-    severity: str | None = None  # lower than the rule's for a weak hit
-    source: str | None = None  # the dictionary entry that decided it, as FILE:LINE
+    __slots__ = _fields = ("sentence", "begin", "end", "message", "suggestions", "related", "severity", "source")
+
+    def __init__(self, sentence: Sentence, begin: int, end: int, message: str,
+                 suggestions: list[str] | None = None, related: list | None = None,
+                 severity: str | None = None, source: str | None = None) -> None:
+        self.sentence = sentence
+        self.begin = begin
+        self.end = end
+        self.message = message
+        self.suggestions = [] if suggestions is None else suggestions
+        self.related = [] if related is None else related
+        self.severity = severity  # lower than the rule's for a weak hit
+        self.source = source  # the dictionary entry that decided it, as FILE:LINE
 
 
-@dataclass(slots=True)
-class Finding:
-    path: str
-    start: int  # offsets in the original text (half-open)
-    end: int
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    severity: str
-    rule: str
-    message: str
-    suggestions: list[str]
-    rule_source: str
-    matched: str = ""
-    fixable: bool = False
-    related: list = field(default_factory=list)  # [(path, line, column)] of the form to follow
+class Finding(Record):
+    __slots__ = _fields = ("path", "start", "end", "line", "column", "end_line", "end_column", "severity",
+                           "rule", "message", "suggestions", "rule_source", "matched", "fixable", "related")
+
+    def __init__(self, path: str, start: int, end: int, line: int, column: int, end_line: int,
+                 end_column: int, severity: str, rule: str, message: str, suggestions: list[str],
+                 rule_source: str, matched: str = "", fixable: bool = False, related: list | None = None) -> None:
+        self.path = path
+        self.start = start  # offsets in the original text (half-open)
+        self.end = end
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.severity = severity
+        self.rule = rule
+        self.message = message
+        self.suggestions = suggestions
+        self.rule_source = rule_source
+        self.matched = matched
+        self.fixable = fixable
+        self.related = [] if related is None else related  # [(path, line, column)] of the form to follow
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.end_line, self.end_column)
 
 
-@dataclass
-class Result:
+class Result(Record):
     """The findings of a run.  Here, beside Finding, so that a run answered from the
     cache (and the reporters) need not import the engine."""
 
-    findings: list[Finding] = field(default_factory=list)
-    files: int = 0
-    paths: list[str] = field(default_factory=list)  # the files linted
+    __slots__ = _fields = ("findings", "files", "paths")
+
+    def __init__(self, findings: list[Finding] | None = None, files: int = 0, paths: list[str] | None = None) -> None:
+        self.findings = [] if findings is None else findings
+        self.files = files
+        self.paths = [] if paths is None else paths  # the files linted
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import codecs
 import functools
-from dataclasses import dataclass
 
 from .errors import JalintError
+from .record import Record
 
 BOM_UTF8 = b"\xef\xbb\xbf"
 LEGACY = ("cp932", "euc_jp")
@@ -50,12 +50,14 @@ class SkippedFile(JalintError):
     a device, a file over the size limit."""
 
 
-@dataclass(frozen=True)
-class Decoded:
-    text: str  # BOM removed
-    bom: bool
-    encoding: str  # a normalized codec name (codecs.lookup(...).name)
-    exact: bool = True  # text (with its BOM) encodes back to exactly the same bytes
+class Decoded(Record):
+    __slots__ = _fields = ("text", "bom", "encoding", "exact")
+
+    def __init__(self, text: str, bom: bool, encoding: str, exact: bool = True) -> None:
+        self.text = text  # BOM removed
+        self.bom = bom
+        self.encoding = encoding  # a normalized codec name (codecs.lookup(...).name)
+        self.exact = exact  # text (with its BOM) encodes back to exactly the same bytes
 
 
 def normalize(name: str) -> str:

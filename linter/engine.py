@@ -1,11 +1,10 @@
 """Runs the rules over documents: source → document → sentences → tokens → findings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .document import SEVERITY_RANK, Document, Finding, Hit, Result  # noqa: F401 - Result: engine's public API
 from .mentions import is_mention
 from .plaintext import extract_plain
+from .record import Record
 from .markdown import extract_markdown
 from . import suppress
 from .rules import Rule
@@ -14,11 +13,13 @@ from .source import Source
 from .tokenizer import tokenize_sentences
 
 
-@dataclass
-class Options:
-    split_mode: str = "C"
-    min_severity: str = "info"
-    report_unused_disables: bool = False
+class Options(Record):
+    __slots__ = _fields = ("split_mode", "min_severity", "report_unused_disables")
+
+    def __init__(self, split_mode: str = "C", min_severity: str = "info", report_unused_disables: bool = False) -> None:
+        self.split_mode = split_mode
+        self.min_severity = min_severity
+        self.report_unused_disables = report_unused_disables
 
 
 def build_document(source: Source, split_mode: str = "C") -> Document:

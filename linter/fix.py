@@ -17,23 +17,25 @@ import os
 import re
 import stat
 import tempfile
-from dataclasses import dataclass
 from typing import Callable
 
 from .document import Finding
 from .encoding import encode_text
 from .errors import JalintError
+from .record import Record
 from .source import Fingerprint
 
 MAX_PASSES = 10
 
 
-@dataclass(frozen=True)
-class Edit:
-    start: int
-    end: int
-    text: str
-    rule: str
+class Edit(Record):
+    __slots__ = _fields = ("start", "end", "text", "rule")
+
+    def __init__(self, start: int, end: int, text: str, rule: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.rule = rule
 
 
 def plan(findings: list[Finding]) -> list[Edit]:

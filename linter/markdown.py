@@ -41,7 +41,6 @@ import re
 from array import array
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
@@ -49,6 +48,7 @@ from markdown_it.common.utils import normalizeReference
 from . import regexcache
 from .document import PLACEHOLDER, ProseBlock, ProseBuilder
 from .plaintext import extract_plain
+from .record import Record
 
 # Nesting: markdown-it recurses about three Python frames per container level and
 # drops whatever lies deeper than maxNesting (20 by default).  64 levels stay far from
@@ -339,12 +339,14 @@ def _table_cells(text: str, lines: _Lines, line: int, n_cells: int):
 # ---------------------------------------------------------------- inline scanner
 
 
-@dataclass(slots=True)
-class _Opener:
-    op: int  # index of the "[" / "![" op
-    text_start: int  # index in s just after the bracket
-    image: bool
-    active: bool = True
+class _Opener(Record):
+    __slots__ = _fields = ("op", "text_start", "image", "active")
+
+    def __init__(self, op: int, text_start: int, image: bool, active: bool = True) -> None:
+        self.op = op  # index of the "[" / "![" op
+        self.text_start = text_start  # index in s just after the bracket
+        self.image = image
+        self.active = active
 
 
 def _scan(text: str, lines: _Lines, segs, refs, kind: str) -> list[ProseBlock]:

@@ -27,11 +27,11 @@ except ImportError:  # Python < 3.11
     import sre_compile as _re_compiler
     import sre_constants as _re_constants
     import sre_parse as _re_parser
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from . import regexcache
 from .document import Sentence, Token
+from .record import Record
 
 ATTRS = ("surface", "normalized", "dictionary", "reading", "pos")
 
@@ -130,14 +130,18 @@ def compile_constraint(spec: Any) -> Callable[[Token], bool]:
     return lambda t: all(f(t) for f in tests)
 
 
-@dataclass
-class TokenStep:
-    test: Callable[[Token], bool]
-    capture: str | None = None
-    same: str | None = None
-    same_by: str | None = None
-    skip: int = 0  # > 0: a gap of 0..skip tokens
-    skip_except: Callable[[Token], bool] | None = None
+class TokenStep(Record):
+    __slots__ = _fields = ("test", "capture", "same", "same_by", "skip", "skip_except")
+
+    def __init__(self, test: Callable[[Token], bool], capture: str | None = None, same: str | None = None,
+                 same_by: str | None = None, skip: int = 0,
+                 skip_except: Callable[[Token], bool] | None = None) -> None:
+        self.test = test
+        self.capture = capture
+        self.same = same
+        self.same_by = same_by
+        self.skip = skip  # > 0: a gap of 0..skip tokens
+        self.skip_except = skip_except
 
 
 # -- prefilters -------------------------------------------------------------------
@@ -471,19 +475,23 @@ def _match_at(steps, k, tokens, i, caps):
     return _match_at(steps, k + 1, tokens, i + 1, caps)
 
 
-@dataclass
-class Cues:
+class Cues(Record):
     """Context around a match: ``before``/``after`` regular expressions searched in
     the ``window`` characters of the same sentence before/after the match.  With
     cues, a match counts only if one of them is found; ``unless_before`` /
     ``unless_after`` veto it."""
 
-    before: re.Pattern | None = None
-    after: re.Pattern | None = None
-    unless_before: re.Pattern | None = None
-    unless_after: re.Pattern | None = None
-    window: int = 20
-    all: bool = False  # require both before and after
+    __slots__ = _fields = ("before", "after", "unless_before", "unless_after", "window", "all")
+
+    def __init__(self, before: re.Pattern | None = None, after: re.Pattern | None = None,
+                 unless_before: re.Pattern | None = None, unless_after: re.Pattern | None = None,
+                 window: int = 20, all: bool = False) -> None:
+        self.before = before
+        self.after = after
+        self.unless_before = unless_before
+        self.unless_after = unless_after
+        self.window = window
+        self.all = all  # require both before and after
 
     @property
     def required(self) -> bool:
@@ -544,19 +552,19 @@ def compile_cues(spec: Any) -> Cues:
     return cues
 
 
-@dataclass
-class TextPattern:
+class TextPattern(Record):
     """A literal (or a list / mapping of literals) or a regular expression, found in
     sentence text; with ``word`` the match must begin and end on token boundaries
     (a real word, not part of a longer one)."""
 
-    regex: re.Pattern
-    word: bool
-    replacements: dict[str, str] = field(default_factory=dict)
-    finder: re.Pattern | None = None  # see compile_finder
+    _fields = ("regex", "word", "replacements")
+    __slots__ = (*_fields, "finder")
 
-    def __post_init__(self) -> None:
-        self.finder = compile_finder(self.regex)
+    def __init__(self, regex: re.Pattern, word: bool, replacements: dict[str, str] | None = None) -> None:
+        self.regex = regex
+        self.word = word
+        self.replacements = {} if replacements is None else replacements
+        self.finder = compile_finder(regex)  # see compile_finder
 
     def finditer(self, sentence: Sentence, start: int = 0) -> Iterator[re.Match]:
         """The matches in ``sentence``; given a ``start`` before which no match
@@ -915,12 +923,14 @@ def render(template: str, **values) -> str:
     return template.format_map(SafeFormat(values))
 
 
-@dataclass
-class Span:
-    begin: int
-    end: int
-    replacement: str | None = None  # from a mapping pattern or a regex template
-    captures: dict = field(default_factory=dict)
+class Span(Record):
+    __slots__ = _fields = ("begin", "end", "replacement", "captures")
+
+    def __init__(self, begin: int, end: int, replacement: str | None = None, captures: dict | None = None) -> None:
+        self.begin = begin
+        self.end = end
+        self.replacement = replacement  # from a mapping pattern or a regex template
+        self.captures = {} if captures is None else captures
 
 
 class Matcher:

@@ -14,13 +14,12 @@
 """
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import functools
-from dataclasses import dataclass, field
 
 from .document import SEVERITIES
 from .errors import JalintError
+from .record import Record
 from .rules import Rule, package_data_dir
 from .yamlio import LineDict, load_yaml_file
 
@@ -28,15 +27,19 @@ DEFAULT = "recommended"
 FILE = "presets.yaml"
 
 
-@dataclass
-class Preset:
-    name: str
-    description: str
-    patterns: list[tuple[str, int]] = field(default_factory=list)  # (glob, line)
-    extends: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
-    options: dict[str, dict] = field(default_factory=dict)
-    line: int = 0
+class Preset(Record):
+    __slots__ = _fields = ("name", "description", "patterns", "extends", "severity", "options", "line")
+
+    def __init__(self, name: str, description: str, patterns: list[tuple[str, int]] | None = None,
+                 extends: list[str] | None = None, severity: dict[str, str] | None = None,
+                 options: dict[str, dict] | None = None, line: int = 0) -> None:
+        self.name = name
+        self.description = description
+        self.patterns = [] if patterns is None else patterns  # (glob, line)
+        self.extends = [] if extends is None else extends
+        self.severity = {} if severity is None else severity
+        self.options = {} if options is None else options
+        self.line = line
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,7 +117,7 @@ def configured(rule: Rule, severity: str | None, options: dict | None) -> Rule:
     """The rule with a preset's options and severity applied."""
     if options:
         rule = with_options(rule, options)
-    return dataclasses.replace(rule, severity=severity) if severity else rule
+    return rule.replace(severity=severity) if severity else rule
 
 
 def select(rules: list[Rule], name: str) -> list[Rule]:
@@ -140,4 +143,4 @@ def with_options(rule: Rule, options: dict) -> Rule:
     spec.line = getattr(rule.spec, "line", 1)
     spec.key_lines = dict(getattr(rule.spec, "key_lines", {}))
     rebuilt = build_rule(spec, rule.source.rsplit(":", 1)[0])
-    return dataclasses.replace(rebuilt, source=rule.source, severity=rule.severity)
+    return rebuilt.replace(source=rule.source, severity=rule.severity)

@@ -12,23 +12,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from .document import Hit
 from .errors import JalintError
 from .matching import render
+from .record import Record
 from .rules import Rule, Example
 from .yamlio import LineDict, load_yaml_file
 
 
-@dataclass
-class Entry:
-    expected: str
-    regex: re.Pattern
-    must_empty: int | None
-    where: str  # FILE:LINE
-    literal: bool  # the expected text is plain (no $n references)
+class Entry(Record):
+    __slots__ = _fields = ("expected", "regex", "must_empty", "where", "literal")
+
+    def __init__(self, expected: str, regex: re.Pattern, must_empty: int | None, where: str, literal: bool) -> None:
+        self.expected = expected
+        self.regex = regex
+        self.must_empty = must_empty
+        self.where = where  # FILE:LINE
+        self.literal = literal  # the expected text is plain (no $n references)
 
     def replacement(self, m: re.Match) -> str:
         if self.literal:

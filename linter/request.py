@@ -4,35 +4,43 @@ re-run answered from the cache (``replay``) needs this and nothing heavier."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config as config_mod
 from .errors import JalintError
+from .record import Record
 from .source import walk_files
 
 if TYPE_CHECKING:
     from .cache import RunCache
 
 
-@dataclass
-class Request:
-    paths: list[str]
-    stdin_filename: str | None = None
-    config: str | None = None
-    preset: str | None = None
-    rule_files: list[str] = field(default_factory=list)
-    min_severity: str = "info"
-    report_unused_disables: bool = False
-    fix: bool = False
-    dry_run: bool = False  # with fix: compute a diff, write nothing
-    baseline: str | None = None  # report only findings not in this baseline
-    write_baseline: str | None = None
-    diff_base: str | None = None  # report only findings on lines changed since this git ref
-    jobs: int | None = None  # processes for analysing files (None or 1: this one; 0: one per core)
-    cache: bool = False
-    encoding: str | None = None  # read every file in this encoding (None: detect)
+class Request(Record):
+    __slots__ = _fields = ("paths", "stdin_filename", "config", "preset", "rule_files", "min_severity",
+                           "report_unused_disables", "fix", "dry_run", "baseline", "write_baseline",
+                           "diff_base", "jobs", "cache", "encoding")
+
+    def __init__(self, paths: list[str], stdin_filename: str | None = None, config: str | None = None,
+                 preset: str | None = None, rule_files: list[str] | None = None, min_severity: str = "info",
+                 report_unused_disables: bool = False, fix: bool = False, dry_run: bool = False,
+                 baseline: str | None = None, write_baseline: str | None = None, diff_base: str | None = None,
+                 jobs: int | None = None, cache: bool = False, encoding: str | None = None) -> None:
+        self.paths = paths
+        self.stdin_filename = stdin_filename
+        self.config = config
+        self.preset = preset
+        self.rule_files = [] if rule_files is None else rule_files
+        self.min_severity = min_severity
+        self.report_unused_disables = report_unused_disables
+        self.fix = fix
+        self.dry_run = dry_run  # with fix: compute a diff, write nothing
+        self.baseline = baseline  # report only findings not in this baseline
+        self.write_baseline = write_baseline
+        self.diff_base = diff_base  # report only findings on lines changed since this git ref
+        self.jobs = jobs  # processes for analysing files (None or 1: this one; 0: one per core)
+        self.cache = cache
+        self.encoding = encoding  # read every file in this encoding (None: detect)
 
 
 def linted_files(req: Request, cfg: config_mod.Config, errors: list | None = None,

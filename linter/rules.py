@@ -8,41 +8,51 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import package_data_dir  # noqa: F401 - part of this module's interface
 from .document import SEVERITIES
 from .errors import JalintError
+from .record import Record
 from .yamlio import LineDict, load_yaml_file
 
 COMMON_KEYS = {"id", "kind", "severity", "message", "description", "examples", "fixable", "tags", "enabled"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)+$")
 
 
-@dataclass
-class Example:
-    text: str
-    suggestion: str | None = None
-    syntax: str | None = None  # "markdown" or "text": test it as that only
+class Example(Record):
+    _fields = ("text", "suggestion", "syntax")
+
+    def __init__(self, text: str, suggestion: str | None = None, syntax: str | None = None) -> None:
+        self.text = text
+        self.suggestion = suggestion
+        self.syntax = syntax  # "markdown" or "text": test it as that only
 
 
-@dataclass
-class Rule:
-    id: str
-    kind: str
-    severity: str
-    message: str
-    description: str
-    source: str  # "rules/FILE.yaml:LINE"
-    checker: Any
-    bad: list[Example] = field(default_factory=list)
-    good: list[Example] = field(default_factory=list)
-    fixable: bool = False
-    tags: list[str] = field(default_factory=list)
-    enabled: bool = True
-    spec: dict = field(default_factory=dict)
+class Rule(Record):
+    # No __slots__ (nor in Example): a run's rules are kept pickled in the run cache, and
+    # instances with a __dict__ unpickle faster.
+    _fields = ("id", "kind", "severity", "message", "description", "source", "checker",
+               "bad", "good", "fixable", "tags", "enabled", "spec")
+
+    def __init__(self, id: str, kind: str, severity: str, message: str, description: str, source: str,
+                 checker: Any, bad: list[Example] | None = None, good: list[Example] | None = None,
+                 fixable: bool = False, tags: list[str] | None = None, enabled: bool = True,
+                 spec: dict | None = None) -> None:
+        self.id = id
+        self.kind = kind
+        self.severity = severity
+        self.message = message
+        self.description = description
+        self.source = source  # "rules/FILE.yaml:LINE"
+        self.checker = checker
+        self.bad = [] if bad is None else bad
+        self.good = [] if good is None else good
+        self.fixable = fixable
+        self.tags = [] if tags is None else tags
+        self.enabled = enabled
+        self.spec = {} if spec is None else spec
 
     @property
     def summary(self) -> str:

@@ -3,7 +3,6 @@ the team's rule files, prh dictionaries and terms, then the per-rule settings
 (off, severity, options)."""
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from .config import Config
@@ -108,7 +107,7 @@ def assemble(config: Config, preset: str | None = None, extra_rule_files: list[s
             if setting.options:
                 r = _apply_options(r, setting.options, config)
             if setting.severity:
-                r = dataclasses.replace(r, severity=setting.severity)
+                r = r.replace(severity=setting.severity)
         if r.enabled:
             out.append(r)
     # a setting for a rule that is not in the preset turns it on
@@ -121,7 +120,7 @@ def assemble(config: Config, preset: str | None = None, extra_rule_files: list[s
             if setting.options:
                 r = _apply_options(r, setting.options, config)
             if setting.severity:
-                r = dataclasses.replace(r, severity=setting.severity)
+                r = r.replace(severity=setting.severity)
             out.append(r)
     from . import regexcache
 

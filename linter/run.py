@@ -4,9 +4,7 @@ optionally fix.  No printing here: the CLI reports what this returns."""
 from __future__ import annotations
 
 import collections
-import dataclasses
 import gc
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +14,7 @@ from . import config as config_mod
 from .document import LineIndex, Result
 from .errors import JalintError
 from .encoding import SkippedFile, normalize as normalize_encoding
+from .record import Record
 from .request import (Request, depended_paths, linted_files, project_files, replayable, run_cache_for,
                       run_cacheable)
 from .source import Source, read_file, read_stdin
@@ -32,21 +31,29 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 4
 
 
-@dataclass
-class Outcome:
-    result: Result
-    lines: dict[str, LineIndex]  # for the reporter's source excerpts
-    fixed: collections.Counter = field(default_factory=collections.Counter)
-    diffs: list[str] = field(default_factory=list)
-    stdout_text: str | None = None  # --fix on standard input: the fixed text
-    config: config_mod.Config | None = None
-    rules: list = field(default_factory=list)
-    baseline_written: int | None = None
-    errors: list[str] = field(default_factory=list)  # files that could not be linted (exit code 2)
-    notices: list[str] = field(default_factory=list)  # files skipped on purpose (binary …), and fallbacks
-    stdout_encoding: str = "utf-8"  # --fix on standard input: the input's own encoding
-    replay: RunCache | None = None  # where the command's output may be kept for a re-run (``linter.replay``)
-    replay_paths: tuple = ([], [])  # what that output depends on (see request.depended_paths)
+class Outcome(Record):
+    __slots__ = _fields = ("result", "lines", "fixed", "diffs", "stdout_text", "config", "rules",
+                           "baseline_written", "errors", "notices", "stdout_encoding", "replay", "replay_paths")
+
+    def __init__(self, result: Result, lines: dict[str, LineIndex], fixed: collections.Counter | None = None,
+                 diffs: list[str] | None = None, stdout_text: str | None = None,
+                 config: config_mod.Config | None = None, rules: list | None = None,
+                 baseline_written: int | None = None, errors: list[str] | None = None,
+                 notices: list[str] | None = None, stdout_encoding: str = "utf-8",
+                 replay: RunCache | None = None, replay_paths: tuple = ([], [])) -> None:
+        self.result = result
+        self.lines = lines  # for the reporter's source excerpts
+        self.fixed = collections.Counter() if fixed is None else fixed
+        self.diffs = [] if diffs is None else diffs
+        self.stdout_text = stdout_text  # --fix on standard input: the fixed text
+        self.config = config
+        self.rules = [] if rules is None else rules
+        self.baseline_written = baseline_written
+        self.errors = [] if errors is None else errors  # files that could not be linted (exit code 2)
+        self.notices = [] if notices is None else notices  # files skipped on purpose (binary …), and fallbacks
+        self.stdout_encoding = stdout_encoding  # --fix on standard input: the input's own encoding
+        self.replay = replay  # where the command's output may be kept for a re-run (``linter.replay``)
+        self.replay_paths = replay_paths  # what that output depends on (see request.depended_paths)
 
 
 def execute(req: Request) -> Outcome:
@@ -114,7 +121,7 @@ def _entry(outcome: Outcome, rules: list, walked: tuple[int, int]) -> RunEntry:
     from .cache import RunEntry
 
     n_notices, n_errors = walked
-    cards = [dataclasses.replace(r, checker=None, spec={}) for r in rules]
+    cards = [r.replace(checker=None, spec={}) for r in rules]
     return RunEntry(findings=outcome.result.findings, files=outcome.result.files, paths=outcome.result.paths,
                     texts={path: lines.text for path, lines in outcome.lines.items()},
                     notices=outcome.notices[n_notices:], errors=outcome.errors[n_errors:], rules=cards)

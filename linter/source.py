@@ -20,10 +20,10 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass
 
 from .encoding import SkippedFile, decode_bytes
 from .errors import JalintError
+from .record import Record
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt",)
@@ -41,14 +41,16 @@ def use_encoding(name: str | None) -> None:
     _forced_encoding = name
 
 
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
+class Fingerprint(Record):
     """What the file on disk was when it was read: a fix is written only while the
     file is still exactly this."""
 
-    size: int
-    mtime_ns: int
-    sha256: str
+    __slots__ = _fields = ("size", "mtime_ns", "sha256")
+
+    def __init__(self, size: int, mtime_ns: int, sha256: str) -> None:
+        self.size = size
+        self.mtime_ns = mtime_ns
+        self.sha256 = sha256
 
     @classmethod
     def of(cls, data: bytes, st: os.stat_result) -> "Fingerprint":
@@ -57,20 +59,21 @@ class Fingerprint:
         return cls(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
 
-@dataclass(slots=True)
-class Source:
-    path: str  # as the user gave it (or as found under a directory they gave)
-    text: str  # decoded, BOM removed
-    syntax: str  # "markdown" | "text"
-    bom: bool = False
-    stdin: bool = False
-    encoding: str = "utf-8"  # the file's own encoding, for writing fixes back
-    fingerprint: Fingerprint | None = None
-    exact: bool = True  # decoding then encoding gives back the very same bytes
+class Source(Record):
+    __slots__ = _fields = ("path", "text", "syntax", "bom", "stdin", "encoding", "fingerprint", "exact")
 
-    def __post_init__(self) -> None:
-        if _SURROGATE.search(self.text):
-            self.text = _SURROGATE.sub("\ufffd", self.text)
+    def __init__(self, path: str, text: str, syntax: str, bom: bool = False, stdin: bool = False,
+                 encoding: str = "utf-8", fingerprint: Fingerprint | None = None, exact: bool = True) -> None:
+        if _SURROGATE.search(text):
+            text = _SURROGATE.sub("\ufffd", text)
+        self.path = path  # as the user gave it (or as found under a directory they gave)
+        self.text = text  # decoded, BOM removed
+        self.syntax = syntax  # "markdown" | "text"
+        self.bom = bom
+        self.stdin = stdin
+        self.encoding = encoding  # the file's own encoding, for writing fixes back
+        self.fingerprint = fingerprint
+        self.exact = exact  # decoding then encoding gives back the very same bytes
 
 
 def syntax_for(path: str) -> str:

@@ -12,10 +12,9 @@ comments work the same way.  Comments inside fenced code are not directives.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
 from . import regexcache
 from .document import Finding, LineIndex
+from .record import Record
 
 DIRECTIVE = regexcache.compile(
     r"<!--\s*(?P<tool>jalint|textlint)-(?P<verb>disable-next-line|disable-line|disable|enable)\b(?P<rest>.*?)-->",
@@ -24,20 +23,25 @@ DIRECTIVE = regexcache.compile(
 FENCE = regexcache.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)
 
 
-@dataclass
-class Directive:
-    verb: str
-    rules: frozenset | None  # None: every rule
-    line: int  # line of the comment's start
-    end_line: int
-    start: int  # offsets of the comment
-    end: int
-    used: bool = False
+class Directive(Record):
+    __slots__ = _fields = ("verb", "rules", "line", "end_line", "start", "end", "used")
+
+    def __init__(self, verb: str, rules: frozenset | None, line: int, end_line: int, start: int, end: int,
+                 used: bool = False) -> None:
+        self.verb = verb
+        self.rules = rules  # None: every rule
+        self.line = line  # line of the comment's start
+        self.end_line = end_line
+        self.start = start  # offsets of the comment
+        self.end = end
+        self.used = used
 
 
-@dataclass
-class Suppressions:
-    directives: list[Directive] = field(default_factory=list)
+class Suppressions(Record):
+    __slots__ = _fields = ("directives",)
+
+    def __init__(self, directives: list[Directive] | None = None) -> None:
+        self.directives = [] if directives is None else directives
 
     def suppresses(self, f: Finding) -> bool:
         hit = False

@@ -39,7 +39,6 @@ import operator
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
 from pathlib import Path
 
@@ -48,6 +47,7 @@ from ..document import Hit, Token
 from ..errors import JalintError
 from ..matching import PatternError, render
 from ..mentions import MAX_QUOTE, QUOTES, is_mention
+from ..record import Record
 from ..yamlio import load_yaml_file
 
 KEYS = {"dictionary", "groups", "auto", "prefer"}
@@ -150,16 +150,20 @@ def _trie_pattern(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-@dataclass
-class Group:
-    variants: list[str]
-    exclude: list[str] = field(default_factory=list)
-    preferred: str | None = None
-    word: bool = False
-    pos: str | None = None  # the word at the match must have this part of speech
-    koyobun: str | None = None  # the form 公用文作成の考え方 (2022) prescribes
-    lemma: bool = False  # members are compared with the dictionary form of whole tokens
-    where: str = ""  # "dictionaries/x.yaml:LINE" or "" for inline groups
+class Group(Record):
+    __slots__ = _fields = ("variants", "exclude", "preferred", "word", "pos", "koyobun", "lemma", "where")
+
+    def __init__(self, variants: list[str], exclude: list[str] | None = None, preferred: str | None = None,
+                 word: bool = False, pos: str | None = None, koyobun: str | None = None, lemma: bool = False,
+                 where: str = "") -> None:
+        self.variants = variants
+        self.exclude = [] if exclude is None else exclude
+        self.preferred = preferred
+        self.word = word
+        self.pos = pos  # the word at the match must have this part of speech
+        self.koyobun = koyobun  # the form 公用文作成の考え方 (2022) prescribes
+        self.lemma = lemma  # members are compared with the dictionary form of whole tokens
+        self.where = where  # "dictionaries/x.yaml:LINE" or "" for inline groups
 
 
 class DocumentUses:

@@ -22,18 +22,17 @@ Rule::
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import itertools
 import operator
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import regexcache
 from ..document import Hit
 from ..errors import JalintError
 from ..matching import PatternError, render
+from ..record import Record
 from ..yamlio import LineDict, load_yaml_file
 
 KEYS = {"dictionaries", "window"}
@@ -120,20 +119,25 @@ def _expanded(pattern: str) -> frozenset[str] | None:
     return frozenset(alternatives | sequence)
 
 
-@dataclass
-class Cue:
+class Cue(Record):
     """One cue of a member: the pattern to the left of 〜 and the one to its right.
     Matching goes through CueSide; ``compile`` validates the patterns and names the
     file and line of a bad one."""
 
-    text: str
-    left_src: str
-    right_src: str
-    strong: bool
-    line: int
-    label: str = ""
-    _compiled: tuple | None = None
-    _literals: tuple | None = None
+    # No __slots__ here nor in Member, ConfusionSet and Dictionary: they are unpickled
+    # from the user cache (prepared_dictionaries), and instances with a __dict__ load faster.
+    _fields = ("text", "left_src", "right_src", "strong", "line", "label", "_compiled", "_literals")
+
+    def __init__(self, text: str, left_src: str, right_src: str, strong: bool, line: int, label: str = "",
+                 _compiled: tuple | None = None, _literals: tuple | None = None) -> None:
+        self.text = text
+        self.left_src = left_src
+        self.right_src = right_src
+        self.strong = strong
+        self.line = line
+        self.label = label
+        self._compiled = _compiled
+        self._literals = _literals
 
     def literals(self, left: bool) -> frozenset[str] | None:
         """``literal_strings`` of one side, worked out once: the set's cue filter
@@ -242,15 +246,18 @@ class CueSide:
         return None if best is None else (0, best)
 
 
-@dataclass
-class Member:
-    word: str
-    cues: list[Cue]
-    line: int
-    lemma: bool = False  # matched by dictionary form (verbs, adjectives)
-    reading: str | None = None  # katakana, when the member is one token
-    stem: str = ""  # the part that changes when swapping members (計る → 計)
-    _matchers: list | None = None
+class Member(Record):
+    _fields = ("word", "cues", "line", "lemma", "reading", "stem", "_matchers")
+
+    def __init__(self, word: str, cues: list[Cue], line: int, lemma: bool = False, reading: str | None = None,
+                 stem: str = "", _matchers: list | None = None) -> None:
+        self.word = word
+        self.cues = cues
+        self.line = line
+        self.lemma = lemma  # matched by dictionary form (verbs, adjectives)
+        self.reading = reading  # katakana, when the member is one token
+        self.stem = stem  # the part that changes when swapping members (計る → 計)
+        self._matchers = _matchers
 
     def _build(self) -> list:
         """Per strength: the cues that look only left, matched together, those that
@@ -331,13 +338,16 @@ class CueFilter:
         return False
 
 
-@dataclass
-class ConfusionSet:
-    reading: str
-    members: list[Member]
-    source: str  # FILE:LINE
-    index: int = 0
-    _filter: CueFilter | None = None
+class ConfusionSet(Record):
+    _fields = ("reading", "members", "source", "index", "_filter")
+
+    def __init__(self, reading: str, members: list[Member], source: str, index: int = 0,
+                 _filter: CueFilter | None = None) -> None:
+        self.reading = reading
+        self.members = members
+        self.source = source  # FILE:LINE
+        self.index = index
+        self._filter = _filter
 
     @property
     def cue_filter(self) -> CueFilter:
@@ -347,13 +357,18 @@ class ConfusionSet:
         return self._filter
 
 
-@dataclass
-class Dictionary:
-    sets: list[ConfusionSet] = field(default_factory=list)
-    by_surface: dict[str, list[tuple[ConfusionSet, Member]]] = field(default_factory=dict)
-    by_lemma: dict[str, list[tuple[ConfusionSet, Member]]] = field(default_factory=dict)
-    lemma_forms: frozenset[str] = frozenset()  # by_lemma's keys, for a quick set test
-    regex: re.Pattern | None = None
+class Dictionary(Record):
+    _fields = ("sets", "by_surface", "by_lemma", "lemma_forms", "regex")
+
+    def __init__(self, sets: list[ConfusionSet] | None = None,
+                 by_surface: dict[str, list[tuple[ConfusionSet, Member]]] | None = None,
+                 by_lemma: dict[str, list[tuple[ConfusionSet, Member]]] | None = None,
+                 lemma_forms: frozenset[str] = frozenset(), regex: re.Pattern | None = None) -> None:
+        self.sets = [] if sets is None else sets
+        self.by_surface = {} if by_surface is None else by_surface
+        self.by_lemma = {} if by_lemma is None else by_lemma
+        self.lemma_forms = lemma_forms  # by_lemma's keys, for a quick set test
+        self.regex = regex
 
 
 def _compile_cue(text, label: str, line: int, strong: bool, validate: bool = False) -> Cue:
@@ -584,7 +599,7 @@ def prepared_dictionaries(names: tuple[str, ...]) -> Dictionary:
             return d
     d = load_dictionaries(names)
     if entry is not None:
-        entry.write((dataclasses.replace(d, regex=None), d.regex.pattern if d.regex is not None else None))
+        entry.write((d.replace(regex=None), d.regex.pattern if d.regex is not None else None))
     return d
 
 
