@@ -80,6 +80,30 @@ def test_malformed_group_names_file_and_line(tmp_path, group, message):
     assert message in str(exc.value)
 
 
+def test_prepared_groups_are_kept_and_voided_by_an_edit(tmp_path, monkeypatch):
+    """A dictionary's validated groups and member pattern come from the user cache
+    on the next run, the same as built; an edited file is read again."""
+    from linter.kinds import consistency as k
+
+    monkeypatch.setenv("JALINT_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "mine.yaml"
+    path.write_text("groups:\n  - variants: [障害, 障がい]\n    exclude: [障害物]\n  - [サーバ, サーバー]\n",
+                    encoding="utf-8")
+    names = (str(path),)
+    k._prepared.cache_clear()
+    built = k._prepared(names)
+    assert list((tmp_path / "cache" / "built").glob("variants-*.pickle"))
+    k._prepared.cache_clear()
+    kept = k._prepared(names)
+    assert kept == built and kept[0] is not built[0]  # read back, not the same objects
+    assert k.members_regex(names).fullmatch("障がい") and k.words_regex({"障害", "障がい", "サーバ", "サーバー"}).pattern == kept[1]
+    path.write_text("groups:\n  - [子ども, 子供]\n", encoding="utf-8")
+    k._prepared.cache_clear()
+    k.load_dictionary.cache_clear()  # (a process reads a file once)
+    assert [g.variants for g in k._prepared(names)[0]] == [["子ども", "子供"]]
+    k._prepared.cache_clear()
+
+
 def test_bundled_dictionaries_load_together_and_are_large():
     hand = dictionary_groups(("variants.yaml",))
     both = dictionary_groups(("variants.yaml", "variants-sudachi.yaml"))
