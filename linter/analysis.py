@@ -16,6 +16,8 @@ from .tokenizer import batches, tokenize_sentences
 # window of sentences at a time, so that only one window's tokens are alive at once
 # (a 5 MB file holds about a million tokens, 100 MB and more).
 WINDOW_CHARS = 200_000
+# with --jobs, this process analyses files too when they total at most this many bytes
+SHARE_BYTES = 2_000_000
 
 
 class Analysis(Record):
@@ -155,17 +157,20 @@ def _work(item):
         return index, exc
 
 
-def _largest_first(paths: list[str]) -> list[int]:
-    """Indexes of ``paths``, biggest file first: handing out the long jobs first keeps
-    the workers busy until the end instead of one of them finishing a big file alone."""
-
-    def size(i: int) -> int:
+def _sizes(paths: list[str]) -> list[int]:
+    sizes = []
+    for p in paths:
         try:
-            return os.stat(paths[i]).st_size
+            sizes.append(os.stat(p).st_size)
         except OSError:
-            return 0
+            sizes.append(0)
+    return sizes
 
-    return sorted(range(len(paths)), key=size, reverse=True)
+
+def _largest_first(sizes: list[int]) -> list[int]:
+    """Indexes of the files, biggest first: handing out the long jobs first keeps
+    the workers busy until the end instead of one of them finishing a big file alone."""
+    return sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True)
 
 
 def analyse_files(paths: list[str], rules: list, options: Options, jobs: int, lint: bool = True) -> list:
@@ -183,9 +188,14 @@ def analyse_files(paths: list[str], rules: list, options: Options, jobs: int, li
             # (the parent needs it later for readings anyway)
             sudachi_tokenizer(options.split_mode)
             _init_worker(rules, options)
-            items = [(i, paths[i], lint) for i in _largest_first(paths)]
+            sizes = _sizes(paths)
+            items = [(i, paths[i], lint) for i in _largest_first(sizes)]
+            # this process takes a share of a small run (one process fewer to start,
+            # half the results never pickled), not of a large one: the memory its
+            # share leaves fragmented would add to the results it keeps
+            here = sum(sizes) <= SHARE_BYTES
             out: list = [None] * len(paths)
-            for i, result in forkpool.imap_unordered(_work, items, jobs, finish=_keep_compiled):
+            for i, result in forkpool.imap_unordered(_work, items, jobs, finish=_keep_compiled, here=here):
                 out[i] = result
             return out
     out = []

@@ -37,15 +37,21 @@ def available() -> bool:
     return hasattr(os, "fork")
 
 
-def imap_unordered(fn: Callable, items: Sequence, workers: int, finish: Callable | None = None) -> Iterator:
+def imap_unordered(fn: Callable, items: Sequence, workers: int, finish: Callable | None = None,
+                   here: bool = False) -> Iterator:
     """``fn(item)`` for every item, in ``workers`` forked processes, as they finish;
-    each worker calls ``finish()`` when no item is left for it."""
+    each worker calls ``finish()`` when no item is left for it.  With ``here`` the
+    calling process is one of the workers: it forks one fewer and takes items
+    from the same pipe, reading the others' results between two of its own (its
+    own need no pickling, and one fork fewer is one process fewer to start)."""
     task_read, task_write = os.pipe()
     children: dict[int, int] = {}  # result pipe → pid
     finished = False
+    forked = min(workers, len(items)) - (1 if here else 0)
     try:
-        for _ in range(min(workers, len(items))):
+        for _ in range(forked):
             result_read, result_write = os.pipe()
+            _widen(result_write)
             pid = os.fork()
             if pid == 0:  # the worker: never returns
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run
@@ -54,12 +60,26 @@ def imap_unordered(fn: Callable, items: Sequence, workers: int, finish: Callable
                 _serve(fn, items, task_read, result_write, finish)
             os.close(result_write)
             children[result_read] = pid
-        os.close(task_read)
-        task_read = -1
+        if not here:
+            os.close(task_read)
+            task_read = -1
         feeder = threading.Thread(target=_feed, args=(task_write, len(items)), daemon=True)
         feeder.start()  # (a thread: the pipe holds 16,384 numbers, a run may have more)
         task_write = -1  # the feeder closes it
-        yield from _collect(children, len(items))
+        if here:
+            collector = _Collector(children, len(items))
+            while True:
+                yield from collector.ready()
+                raw = _read_exactly(task_read, _NUMBER.size)
+                if not raw:
+                    break
+                collector.own(1)
+                yield fn(items[_NUMBER.unpack(raw)[0]])
+            if finish is not None:
+                finish()
+            yield from collector.rest()
+        else:
+            yield from _Collector(children, len(items)).rest()
         feeder.join()
         finished = True
     finally:
@@ -125,36 +145,66 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _collect(children: dict[int, int], expected: int) -> Iterator:
-    """Read the workers' result pipes until every result has come."""
-    buffers = {fd: bytearray() for fd in children}
-    received = 0
-    with selectors.DefaultSelector() as selector:
+class _Collector:
+    """Reads the workers' result pipes until every result has come: ``ready`` what
+    has arrived (without waiting), ``rest`` all that is still to come."""
+
+    def __init__(self, children: dict[int, int], expected: int):
+        self.buffers = {fd: bytearray() for fd in children}
+        self.expected, self.received = expected, 0
+        self.selector = selectors.DefaultSelector()
         for fd in children:
-            selector.register(fd, selectors.EVENT_READ)
-        while received < expected:
-            if not selector.get_map():
-                raise WorkerError(f"the workers stopped after {received} of {expected} results")
-            for key, _ in selector.select():
-                fd = key.fd
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    selector.unregister(fd)
-                    continue
-                buffer = buffers[fd]
-                buffer += chunk
-                while len(buffer) >= _HEADER.size:
-                    (size,) = _HEADER.unpack_from(buffer)
-                    if len(buffer) < _HEADER.size + size:
-                        break
-                    ok, value = pickle.loads(buffer[_HEADER.size:_HEADER.size + size])
-                    del buffer[:_HEADER.size + size]
-                    if not ok:
-                        error = WorkerError(f"a worker failed: {value.strip().splitlines()[-1]}")
-                        error.add_note(value)  # the worker's traceback, for debugging
-                        raise error
-                    received += 1
-                    yield value
+            self.selector.register(fd, selectors.EVENT_READ)
+
+    def own(self, n: int) -> None:
+        """Count ``n`` results the calling process made itself."""
+        self.received += n
+
+    def ready(self) -> Iterator:
+        if self.selector.get_map():
+            yield from self._read(timeout=0)
+
+    def rest(self) -> Iterator:
+        try:
+            while self.received < self.expected:
+                if not self.selector.get_map():
+                    raise WorkerError(f"the workers stopped after {self.received} of {self.expected} results")
+                yield from self._read(timeout=None)
+        finally:
+            self.selector.close()
+
+    def _read(self, timeout: float | None) -> Iterator:
+        for key, _ in self.selector.select(timeout):
+            fd = key.fd
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                self.selector.unregister(fd)
+                continue
+            buffer = self.buffers[fd]
+            buffer += chunk
+            while len(buffer) >= _HEADER.size:
+                (size,) = _HEADER.unpack_from(buffer)
+                if len(buffer) < _HEADER.size + size:
+                    break
+                ok, value = pickle.loads(buffer[_HEADER.size:_HEADER.size + size])
+                del buffer[:_HEADER.size + size]
+                if not ok:
+                    error = WorkerError(f"a worker failed: {value.strip().splitlines()[-1]}")
+                    error.add_note(value)  # the worker's traceback, for debugging
+                    raise error
+                self.received += 1
+                yield value
+
+
+def _widen(fd: int) -> None:
+    """Let a result pipe hold a megabyte where the system allows (Linux): a worker
+    then rarely waits for a caller that is busy with an item of its own."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _reap(pid: int, stop: bool) -> None:

@@ -72,3 +72,66 @@ def test_each_worker_calls_finish_when_no_item_is_left(tmp_path):
     finished = {p.name for p in tmp_path.iterdir()}
     assert len(finished) == 2  # a worker that got no item finishes too
     assert {f"finished-{pid}" for _, _, pid in results} <= finished
+
+
+# -- the caller as one of the workers (here=True) ------------------------------------
+@pytest.mark.parametrize("n, workers", [(1, 2), (2, 2), (31, 2), (100, 3), (5_000, 2), (7, 1)])
+def test_the_caller_takes_a_share_and_every_result_still_comes_back_once(n, workers):
+    results = list(forkpool.imap_unordered(square, list(range(n)), workers, here=True))
+    assert sorted((i, sq) for i, sq, _ in results) == [(i, i * i) for i in range(n)]
+    pids = {pid for _, _, pid in results}
+    assert len(pids) <= min(n, workers)
+    if workers == 1:
+        assert pids == {os.getpid()}  # nothing forked
+
+
+def slow_square(n: int) -> tuple[int, int, int]:
+    if n % 2:
+        import time
+
+        time.sleep(0.002)
+    return n, n * n, os.getpid()
+
+
+def test_the_caller_and_its_workers_both_work():
+    results = list(forkpool.imap_unordered(slow_square, list(range(200)), 2, here=True))
+    pids = {pid for _, _, pid in results}
+    assert os.getpid() in pids and len(pids) == 2
+
+
+def test_big_results_reach_a_caller_that_is_busy_with_its_own_items():
+    text = "障害" * 300_000  # 1.2 MB a result: more than even a widened pipe holds
+
+    def big(k):
+        return k, os.getpid(), text * (k % 3 + 1)
+
+    results = list(forkpool.imap_unordered(big, list(range(12)), 2, here=True))
+    assert sorted(k for k, _, _ in results) == list(range(12))
+    assert all(len(t) == len(text) * (k % 3 + 1) for k, _, t in results)
+
+
+def test_a_worker_dying_while_the_caller_works_fails_the_run():
+    def die_in_a_worker(n: int) -> int:
+        if n >= 3 and os.getpid() != caller:
+            os._exit(9)
+        return slow_square(n)
+
+    caller = os.getpid()
+    with pytest.raises(forkpool.WorkerError):
+        for _ in forkpool.imap_unordered(die_in_a_worker, list(range(40)), 2, here=True):
+            pass
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_an_exception_of_the_callers_own_item_stops_the_workers():
+    def fail_here(n: int) -> int:
+        if n >= 5 and os.getpid() == caller:
+            raise ValueError("the caller's own item")
+        return n
+
+    caller = os.getpid()
+    with pytest.raises(ValueError, match="the caller's own item"):
+        list(forkpool.imap_unordered(fail_here, list(range(200)), 2, here=True))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
+from linter import analysis
 from linter.cli import main
 
 TEXTS = {
@@ -29,8 +31,11 @@ def write(folder, texts=TEXTS):
     return sorted(texts)
 
 
-def test_two_jobs_print_what_one_job_prints(tmp_path, monkeypatch):
+@pytest.mark.parametrize("share_bytes", [analysis.SHARE_BYTES, 0])
+def test_two_jobs_print_what_one_job_prints(tmp_path, monkeypatch, share_bytes):
+    """With this process taking a share of the files (a small run) and without."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(analysis, "SHARE_BYTES", share_bytes)
     names = write(tmp_path)
     one = lint("--jobs", "1", *names)
     two = lint("--jobs", "2", *names)
