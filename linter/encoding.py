@@ -121,13 +121,23 @@ def plausibility(text: str) -> float:
 # ---------------------------------------------------------------- binary
 
 
+# the control bytes that text does not hold (tab, line feed, form feed, carriage
+# return and escape it may), and DEL
+_CONTROL = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B)) + b"\x7f"
+
+
+def _controls(sample: bytes) -> int:
+    """How many of ``_CONTROL`` ``sample`` holds (counted in C: every file is asked)."""
+    return len(sample) - len(sample.translate(None, _CONTROL))
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes among many control bytes (images, archives, compiled files).  A
     text file with a stray NUL is still text."""
     sample = data[:BINARY_SAMPLE]
     if not sample:
         return False
-    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B)) + sample.count(0x7F)
+    controls = _controls(sample)
     if b"\x00" in sample:
         return sample.count(0) > 8 or controls / len(sample) > 0.10
     return controls / len(sample) > 0.30
@@ -202,7 +212,8 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
     if best is not None and best[0] >= MIN_PLAUSIBLE and best[0] >= utf8_score + MARGIN:
         return _finish(best[2], best[1], data)
     start = first_error.start
-    if any(b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B) for b in data[:BINARY_SAMPLE]) and utf8_score < 0.5:
+    sample = data[:BINARY_SAMPLE]
+    if _controls(sample) > sample.count(0x7F) and utf8_score < 0.5:  # a control byte other than DEL
         raise SkippedFile(f"{path}: skipped: binary file (not text in UTF-8, Shift_JIS or EUC-JP)")
     raise JalintError(
         f"{path}:{_line_of(data, start)}: not valid UTF-8 (byte 0x{data[start]:02x} at offset {start}), "

@@ -481,3 +481,12 @@ def test_killed_fix_leaves_old_or_new_file(tmp_path, rules):
         for leftover in tmp_path.glob(".jalint-*.tmp"):
             leftover.unlink()  # a killed process cannot remove its temporary file
     assert outcomes
+
+
+def test_control_bytes_are_counted_in_c_as_they_were_one_by_one():
+    from linter.encoding import _controls
+
+    allowed = (0x09, 0x0A, 0x0C, 0x0D, 0x1B)
+    every = bytes(range(256)) * 3
+    assert _controls(every) == sum(1 for b in every if (b < 0x20 and b not in allowed) or b == 0x7F) == 84
+    assert _controls("障害のある方\t\r\n".encode("utf-8")) == 0
