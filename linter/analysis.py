@@ -21,7 +21,7 @@ SHARE_BYTES = 2_000_000
 
 
 class Analysis(Record):
-    # No __slots__: pickled (to the parent process, into the cache) with its __dict__, see __getstate__.
+    # No __slots__: pickled (to the parent process, into the cache) with its __dict__.
     _fields = ("path", "text", "syntax", "bom", "findings", "uses", "_lines")
 
     def __init__(self, path: str, text: str, syntax: str, bom: bool, findings: list[Finding],
@@ -36,14 +36,11 @@ class Analysis(Record):
 
     @property
     def lines(self) -> LineIndex:
+        """The document's line index, made where it was analysed (the parent process
+        turns the offsets of findings into lines with it) or now."""
         if self._lines is None:
             self._lines = LineIndex(self.text)
         return self._lines
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state["_lines"] = None
-        return state
 
 
 def analyse(source: Source, rules: list, options: Options, lint: bool = True) -> Analysis:
@@ -60,7 +57,7 @@ def analyse(source: Source, rules: list, options: Options, lint: bool = True) ->
         tokenize_sentences(doc.sentences, options.split_mode)
         findings = document_findings(doc, rules, skip_consistency=True) if lint else []
         uses = {r.id: r.checker.collect(doc) for r in rules if r.kind == "consistency"}
-    return Analysis(source.path, source.text, source.syntax, source.bom, findings, uses)
+    return Analysis(source.path, source.text, source.syntax, source.bom, findings, uses, doc.lines)
 
 
 def _analyse_windows(doc: Document, windows: list[list[Sentence]], rules: list, mode: str,
