@@ -50,5 +50,5 @@ def test_pickling():
     a = Analysis("a.md", "text\n", "markdown", False, [f], {"x/y": 1})
     assert isinstance(a.lines, LineIndex)
     b = pickle.loads(pickle.dumps(a))
-    assert b._lines is None  # rebuilt on demand, not pickled
+    assert b._lines.starts == [0, 5] and b._lines.text is b.text  # sent along, the text once
     assert (b.path, b.text, b.syntax, b.bom, b.findings, b.uses) == ("a.md", "text\n", "markdown", False, [f], {"x/y": 1})
