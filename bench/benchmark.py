@@ -23,7 +23,9 @@ Corpora: the policy corpus (default ../shared/corpus/policy beside the checkout)
 corpus of about --big-mb MB built from it by repeating its files under varied names, and
 one plain-text file of a single --line-mb MB line (the corpus's prose run together).
 Reported: median wall time over --runs runs, characters per second, peak RSS of the
-process, and the ratios jalint/floor and textlint/jalint.
+process, and the ratios jalint/floor and textlint/jalint.  The floor, the start-up
+row and the four cold rows run in rounds of one run each, so that they all see the
+machine as it was at the same minutes.
 """
 from __future__ import annotations
 
@@ -80,6 +82,22 @@ def median_run(cmd, runs, cwd=None, before=None):
         rss.append(r)
         codes.add(c)
     return statistics.median(walls), max(rss), codes
+
+
+def interleaved_runs(commands: dict, runs: int, cwd=None) -> dict:
+    """``median_run`` of several commands (label → command), run in rounds of one
+    run each: the machine's speed drifts over minutes, and rows measured one after
+    another in blocks would carry that drift into their ratios."""
+    walls: dict = {label: [] for label in commands}
+    rss: dict = {label: [] for label in commands}
+    codes: dict = {label: set() for label in commands}
+    for _ in range(runs):
+        for label, cmd in commands.items():
+            w, r, c = run_measured(cmd, cwd)
+            walls[label].append(w)
+            rss[label].append(r)
+            codes[label].add(c)
+    return {label: (statistics.median(walls[label]), max(rss[label]), codes[label]) for label in commands}
 
 
 def build_big(src: Path, dest: Path, megabytes: float) -> None:
@@ -151,27 +169,29 @@ def bench_corpus(name: str, corpus: Path, runs: int, work: Path, table: list, wi
         rows[label] = wall
         table.append((name, label, wall, chars / wall if wall else 0, rss, codes))
 
-    wall, rss, codes = median_run([py, "-c", FLOOR, str(prose)], runs)
-    add("floor: Sudachi alone", wall, rss, codes)
     empty = work / "tiny" / "tiny.md"
     empty.parent.mkdir(exist_ok=True)
     empty.write_text("これは文です。\n", encoding="utf-8")
-    # the cost of a run that lints next to nothing: start-up, rules, dictionary
-    wall, rss, codes = median_run([py, "-m", "linter", "--format", "json", "--jobs", "1", str(empty)], runs, cwd=work)
-    rows["_startup"] = wall
-    table.append((name, "jalint start-up (a one-sentence file)", wall, 0, rss, codes))
     jalint = [py, "-m", "linter", "--format", "json"]
     user_cache = Path(os.environ["JALINT_CACHE_DIR"])
     for preset in ("recommended", "all"):  # fill the user cache (parsed YAML, regexes, dictionaries)
         run_measured(jalint + ["--preset", preset, str(empty)], cwd=work)
-    for label, extra in (
-        ("jalint recommended, cold, --jobs 1", ["--jobs", "1"]),
-        ("jalint recommended, cold, default jobs", []),
-        ("jalint all rules, cold, --jobs 1", ["--preset", "all", "--jobs", "1"]),
-        ("jalint all rules, cold, default jobs", ["--preset", "all"]),
-    ):
-        wall, rss, codes = median_run(jalint + extra + [str(corpus)], runs, cwd=work)
-        add(label, wall, rss, codes)
+    startup = "jalint start-up (a one-sentence file)"
+    cold = {
+        "floor: Sudachi alone": [py, "-c", FLOOR, str(prose)],
+        # the cost of a run that lints next to nothing: start-up, rules, dictionary
+        startup: jalint + ["--jobs", "1", str(empty)],
+        "jalint recommended, cold, --jobs 1": jalint + ["--jobs", "1", str(corpus)],
+        "jalint recommended, cold, default jobs": jalint + [str(corpus)],
+        "jalint all rules, cold, --jobs 1": jalint + ["--preset", "all", "--jobs", "1", str(corpus)],
+        "jalint all rules, cold, default jobs": jalint + ["--preset", "all", str(corpus)],
+    }
+    for label, (wall, rss, codes) in interleaved_runs(cold, runs, cwd=work).items():
+        if label == startup:
+            rows["_startup"] = wall
+            table.append((name, label, wall, 0, rss, codes))
+        else:
+            add(label, wall, rss, codes)
 
     def clear_user_cache():
         shutil.rmtree(user_cache, ignore_errors=True)
