@@ -7,13 +7,18 @@ When the command is done, the process leaves without tearing the interpreter dow
 freeing every token, rule and dictionary one by one takes longer than many a
 run's linting (tens of milliseconds), and the operating system frees them at once.
 Files are written and closed by then (always in ``with`` blocks); only the
-standard streams need flushing."""
+standard streams need flushing.  Under a debugger, a profiler or a coverage tool
+(a trace or profile hook is set) the process exits as usual, so that the tool
+can write what it gathered."""
 import os
 import sys
 
 
 def main() -> None:
-    _leave(run())
+    code = run()
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # a debugger, profiler or coverage tool writes its data at exit
+    _leave(code)
 
 
 def run():

@@ -223,6 +223,17 @@ def test_entry_point_keeps_exit_codes_and_flushes_output(tmp_path):
     assert r.returncode == 0 and "jalint" in r.stdout
 
 
+def test_under_a_profiler_the_process_exits_as_usual(tmp_path):
+    """The quick exit would lose what a profiler or coverage tool writes at exit."""
+    doc = tmp_path / "a.md"
+    doc.write_text("寄付文化の情勢を図る。\n", encoding="utf-8")
+    out = tmp_path / "run.prof"
+    r = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "linter", "--format", "json",
+                        "--jobs", "1", str(doc)], capture_output=True, text=True)
+    assert json.loads(r.stdout)["findings"][0]["rule"] == "misconversion/jousei", r.stderr
+    assert out.stat().st_size > 0
+
+
 def test_no_color_when_not_a_terminal(run):
     assert "\x1b[" not in run(str(EXAMPLE)).stdout
     assert "\x1b[" in run("--color", str(EXAMPLE)).stdout
