@@ -4,6 +4,8 @@ equals the general one, the cue filter never turns away a word that has a cue
 around it, and the occurrences are the token-aligned matches."""
 from __future__ import annotations
 
+import pickle
+
 import random
 import re
 from pathlib import Path
@@ -237,6 +239,12 @@ def test_a_kept_dictionary_is_the_dictionary_built_from_the_files(tmp_path, monk
         checker._dictionary = d
         found[name] = [(h.begin, h.end, h.message, h.severity, h.source) for doc in docs for h in checker.check(doc, rule)]
     assert found["kept"] == found["built"] and len(found["built"]) > 300
+    # what the check built as sets were met is not kept with the dictionary
+    assert any(cs._filter is not None for cs in built.sets)
+    again = pickle.loads(pickle.dumps(built.sets))
+    assert all(cs._filter is None and all(m._matchers is None for m in cs.members) for cs in again)
+    assert [(cs.reading, [(m.word, [c.text for c in m.cues], m.stem) for m in cs.members]) for cs in again] == \
+        [(cs.reading, [(m.word, [c.text for c in m.cues], m.stem) for m in cs.members]) for cs in built.sets]
 
 
 def test_a_changed_dictionary_file_is_read_again(tmp_path, monkeypatch, tokenizer):

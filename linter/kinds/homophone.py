@@ -126,7 +126,13 @@ class Cue(Record):
 
     # No __slots__ here nor in Member, ConfusionSet and Dictionary: they are unpickled
     # from the user cache (prepared_dictionaries), and instances with a __dict__ load faster.
+    # Cue, Member and ConfusionSet pickle as the arguments of their constructor (half
+    # the time to unpickle, in every worker process), without what is built as the
+    # sets are met (compiled and expanded cues, matchers, filters).
     _fields = ("text", "left_src", "right_src", "strong", "line", "label", "_compiled", "_literals")
+
+    def __reduce__(self):
+        return Cue, (self.text, self.left_src, self.right_src, self.strong, self.line, self.label)
 
     def __init__(self, text: str, left_src: str, right_src: str, strong: bool, line: int, label: str = "",
                  _compiled: tuple | None = None, _literals: tuple | None = None) -> None:
@@ -259,6 +265,9 @@ class Member(Record):
         self.stem = stem  # the part that changes when swapping members (計る → 計)
         self._matchers = _matchers
 
+    def __reduce__(self):
+        return Member, (self.word, self.cues, self.line, self.lemma, self.reading, self.stem)
+
     def _build(self) -> list:
         """Per strength: the cues that look only left, matched together, those that
         look only right, then each cue that needs both sides.  Built the first time
@@ -348,6 +357,9 @@ class ConfusionSet(Record):
         self.source = source  # FILE:LINE
         self.index = index
         self._filter = _filter
+
+    def __reduce__(self):
+        return ConfusionSet, (self.reading, self.members, self.source, self.index)
 
     @property
     def cue_filter(self) -> CueFilter:
