@@ -69,9 +69,31 @@ def test_each_worker_calls_finish_when_no_item_is_left(tmp_path):
         (tmp_path / f"finished-{os.getpid()}").write_text("", encoding="utf-8")
 
     results = list(forkpool.imap_unordered(square, list(range(50)), 2, finish=finish))
+    _wait_for_the_workers_to_leave()  # (they finish after their last result, while the caller goes on)
     finished = {p.name for p in tmp_path.iterdir()}
     assert len(finished) == 2  # a worker that got no item finishes too
     assert {f"finished-{pid}" for _, _, pid in results} <= finished
+
+
+def _wait_for_the_workers_to_leave(seconds: float = 10) -> None:
+    """Until no child of this process is left, not even a zombie: a worker that is
+    done is reaped by a thread of the caller."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.waitpid(-1, os.WNOHANG)  # (may reap one before the reaper thread does)
+        except ChildProcessError:
+            return
+        time.sleep(0.01)
+    raise AssertionError("a worker was left behind")
+
+
+def test_workers_that_are_done_are_reaped_while_the_caller_goes_on():
+    for here in (False, True):
+        assert len(list(forkpool.imap_unordered(square, list(range(100)), 3, here=here))) == 100
+        _wait_for_the_workers_to_leave()
 
 
 # -- the caller as one of the workers (here=True) ------------------------------------
