@@ -8,8 +8,9 @@ are forked once; the items' numbers wait in a pipe that every worker reads four
 bytes at a time (reads of a pipe are taken whole, so each number goes to one
 worker), in the order given, as each worker becomes free; each worker writes its
 results, pickled and length-prefixed, to a pipe of its own, which the parent
-reads as they come.  A worker that raises or dies makes the run fail with the
-error, never wait for ever.
+reads as they come.  The parent may take items from the same pipe too, reading
+the results between two of its own.  A worker that raises or dies makes the run
+fail with the error, never wait for ever.
 """
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def imap_unordered(fn: Callable, items: Sequence, workers: int, finish: Callable
     own need no pickling, and one fork fewer is one process fewer to start)."""
     task_read, task_write = os.pipe()
     children: dict[int, int] = {}  # result pipe → pid
+    collector = None
     finished = False
     forked = min(workers, len(items)) - (1 if here else 0)
     try:
@@ -66,23 +68,23 @@ def imap_unordered(fn: Callable, items: Sequence, workers: int, finish: Callable
         feeder = threading.Thread(target=_feed, args=(task_write, len(items)), daemon=True)
         feeder.start()  # (a thread: the pipe holds 16,384 numbers, a run may have more)
         task_write = -1  # the feeder closes it
+        collector = _Collector(children, len(items))
         if here:
-            collector = _Collector(children, len(items))
             while True:
                 yield from collector.ready()
                 raw = _read_exactly(task_read, _NUMBER.size)
                 if not raw:
                     break
-                collector.own(1)
+                collector.own()
                 yield fn(items[_NUMBER.unpack(raw)[0]])
             if finish is not None:
                 finish()
-            yield from collector.rest()
-        else:
-            yield from _Collector(children, len(items)).rest()
+        yield from collector.rest()
         feeder.join()
         finished = True
     finally:
+        if collector is not None:
+            collector.close()
         for fd in (task_read, task_write, *children):
             if fd >= 0:
                 try:
@@ -159,22 +161,22 @@ class _Collector:
         for fd in children:
             self.selector.register(fd, selectors.EVENT_READ)
 
-    def own(self, n: int) -> None:
-        """Count ``n`` results the calling process made itself."""
-        self.received += n
+    def own(self) -> None:
+        """Count a result the calling process made itself."""
+        self.received += 1
 
     def ready(self) -> Iterator:
         if self.selector.get_map():
             yield from self._read(timeout=0)
 
     def rest(self) -> Iterator:
-        try:
-            while self.received < self.expected:
-                if not self.selector.get_map():
-                    raise WorkerError(f"the workers stopped after {self.received} of {self.expected} results")
-                yield from self._read(timeout=None)
-        finally:
-            self.selector.close()
+        while self.received < self.expected:
+            if not self.selector.get_map():
+                raise WorkerError(f"the workers stopped after {self.received} of {self.expected} results")
+            yield from self._read(timeout=None)
+
+    def close(self) -> None:
+        self.selector.close()
 
     def _read(self, timeout: float | None) -> Iterator:
         for key, _ in self.selector.select(timeout):
