@@ -116,8 +116,8 @@ def tokenizer_stamp() -> tuple:
     is built from them (a dictionary classified by them, findings) is keyed by it."""
     stamp = []
     for name, folder in tokenizer_folders():
-        for top, dirs, names in sorted(os.walk(folder)):
-            dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for top, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # (bytecode comes and goes)
             for n in sorted(names):
                 try:
                     st = os.stat(os.path.join(top, n))
